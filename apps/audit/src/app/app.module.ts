@@ -1,0 +1,17 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig, AuditConfig } from '@warden/config';
+import { ServiceHostModule } from '@warden/service-host';
+import { AUDIT_MIGRATIONS } from '../migrations';
+
+/** Tables and migrations of the audit schema. */
+export const auditDatabase = { entities: [], migrations: AUDIT_MIGRATIONS };
+
+@Module({})
+export class AuditAppModule {
+  static register(config: AuditConfig, appConfig: AppConfig): DynamicModule {
+    return {
+      module: AuditAppModule,
+      imports: [ServiceHostModule.forService({ service: 'audit', config, appConfig, database: auditDatabase })],
+    };
+  }
+}

@@ -1,0 +1,17 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig, CryptoConfig } from '@warden/config';
+import { ServiceHostModule } from '@warden/service-host';
+import { CRYPTO_MIGRATIONS } from '../migrations';
+
+/** Tables and migrations of the crypto schema. */
+export const cryptoDatabase = { entities: [], migrations: CRYPTO_MIGRATIONS };
+
+@Module({})
+export class CryptoAppModule {
+  static register(config: CryptoConfig, appConfig: AppConfig): DynamicModule {
+    return {
+      module: CryptoAppModule,
+      imports: [ServiceHostModule.forService({ service: 'crypto', config, appConfig, database: cryptoDatabase })],
+    };
+  }
+}

@@ -1,0 +1,3 @@
+/** Migrations of the crypto schema, oldest first (applied in this order, each once). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export const CRYPTO_MIGRATIONS: Function[] = [];

@@ -1,0 +1,37 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { AuditClientModule } from '@warden/audit-client';
+import { AppConfig, gatewayConfig, GatewayConfig } from '@warden/config';
+import { loggingModule } from '@warden/logging';
+import { MessagingModule } from '@warden/messaging';
+import { RedisModule } from '@warden/redis';
+import { HealthRegistry, READINESS_TIMEOUT_MS } from '@warden/service-host';
+import { GatewayDependencyChecks } from './health/gateway-dependency-checks';
+import { HealthController } from './health/health.controller';
+import { HttpErrorFilter } from './http-errors/http-error.filter';
+import { MetricsController } from './metrics/metrics.controller';
+
+@Module({})
+export class GatewayAppModule {
+  static register(config: GatewayConfig): DynamicModule {
+    return {
+      module: GatewayAppModule,
+      imports: [
+        loggingModule({ service: 'gateway', level: config.LOG_LEVEL, logHttpRequests: true }),
+        MessagingModule.forRoot('gateway', config),
+        AuditClientModule.forRoot({ source: 'gateway', stream: config.AUDIT_STREAM, subjectPrefix: config.NATS_SUBJECT_PREFIX }),
+        RedisModule.forRoot('gateway', config),
+        TerminusModule.forRoot({ logger: false }),
+      ],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        { provide: AppConfig, useValue: new AppConfig<typeof gatewayConfig.shape>(config) },
+        { provide: READINESS_TIMEOUT_MS, useValue: config.READINESS_TIMEOUT_MS },
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
+        HealthRegistry,
+        GatewayDependencyChecks,
+      ],
+    };
+  }
+}

@@ -1,0 +1,51 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { gatewayConfig, loadConfigOrExit } from '@warden/config';
+import { describeError } from '@warden/logging';
+import { Logger } from 'nestjs-pino';
+import { GatewayAppModule } from './app/app.module';
+import { genRequestId, installRequestContext } from './app/edge/request-context.hooks';
+import { installSecurityHeaders } from './app/edge/security-headers';
+import { toErrorResponse } from './app/http-errors/error-response';
+import { httpMetrics } from './app/metrics/http-metrics';
+
+const ONE_MIB = 1024 * 1024;
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfigOrExit('gateway', gatewayConfig);
+  const adapter = new FastifyAdapter({
+    bodyLimit: ONE_MIB,
+    requestIdHeader: false,
+    genReqId: genRequestId,
+    trustProxy: false,
+    // Credentials in headers are long; 16 KiB of headers is plenty and bounds abuse.
+    maxParamLength: 256,
+    return503OnClosing: true,
+  });
+  const fastify = adapter.getInstance();
+  await installSecurityHeaders(fastify);
+  installRequestContext(fastify);
+  httpMetrics.install(fastify);
+
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayAppModule.register(config), adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  const logger = app.get(Logger);
+  app.useLogger(logger);
+  // Errors raised by Fastify before Nest sees the request (body limits, media types, bad JSON).
+  fastify.setErrorHandler((error, request, reply) => {
+    const { status, body, unexpected } = toErrorResponse(error, request.id);
+    if (unexpected) logger.error(describeError(error), 'unexpected error in the HTTP layer');
+    void reply.code(status).header('content-type', 'application/json; charset=utf-8').send(body);
+  });
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  await app.listen({ port: config.GATEWAY_PORT, host: config.GATEWAY_HOST });
+  logger.log(`warden-gateway is listening on ${config.GATEWAY_HOST}:${config.GATEWAY_PORT}`);
+}
+
+bootstrap().catch((error: unknown) => {
+  process.stderr.write(`warden-gateway: failed to start: ${(error as Error).message}\n`);
+  process.exit(1);
+});

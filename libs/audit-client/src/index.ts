@@ -1,0 +1,3 @@
+export * from './audit-stream';
+export * from './audit.client';
+export * from './audit-client.module';

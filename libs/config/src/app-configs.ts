@@ -1,0 +1,91 @@
+import { ConfigValues, defineConfig } from './config-schema';
+import { healthPort, Variables as V } from './variables';
+
+/** What every service reads: run mode, logging, NATS, audit stream, shutdown. */
+const core = {
+  NODE_ENV: V.NODE_ENV,
+  LOG_LEVEL: V.LOG_LEVEL,
+  NATS_URL: V.NATS_URL,
+  NATS_USER: V.NATS_USER,
+  NATS_PASSWORD: V.NATS_PASSWORD,
+  NATS_CREDS: V.NATS_CREDS,
+  NATS_TLS_CA: V.NATS_TLS_CA,
+  NATS_SUBJECT_PREFIX: V.NATS_SUBJECT_PREFIX,
+  NATS_REQUEST_TIMEOUT_MS: V.NATS_REQUEST_TIMEOUT_MS,
+  AUDIT_STREAM: V.AUDIT_STREAM,
+  SHUTDOWN_TIMEOUT_MS: V.SHUTDOWN_TIMEOUT_MS,
+};
+
+export const DEFAULT_HEALTH_PORTS = { auth: 3101, authz: 3102, crypto: 3103, audit: 3104, scheduler: 3105 } as const;
+
+export const gatewayConfig = defineConfig({
+  ...core,
+  GATEWAY_PORT: V.GATEWAY_PORT,
+  GATEWAY_HOST: V.GATEWAY_HOST,
+  READINESS_TIMEOUT_MS: V.READINESS_TIMEOUT_MS,
+  REDIS_URL: V.REDIS_URL,
+  REDIS_KEY_PREFIX: V.REDIS_KEY_PREFIX,
+  TRUSTED_PROXIES: V.TRUSTED_PROXIES,
+  ALLOWED_ORIGINS: V.ALLOWED_ORIGINS,
+});
+export type GatewayConfig = ConfigValues<typeof gatewayConfig.shape>;
+
+export const authConfig = defineConfig({
+  ...core,
+  HEALTH_PORT: healthPort(DEFAULT_HEALTH_PORTS.auth),
+  DATABASE_URL: V.DATABASE_URL,
+  SESSION_TTL: V.SESSION_TTL,
+});
+export type AuthConfig = ConfigValues<typeof authConfig.shape>;
+
+export const authzConfig = defineConfig({
+  ...core,
+  HEALTH_PORT: healthPort(DEFAULT_HEALTH_PORTS.authz),
+  DATABASE_URL: V.DATABASE_URL,
+});
+export type AuthzConfig = ConfigValues<typeof authzConfig.shape>;
+
+export const cryptoConfig = defineConfig(
+  {
+    ...core,
+    HEALTH_PORT: healthPort(DEFAULT_HEALTH_PORTS.crypto),
+    DATABASE_URL: V.DATABASE_URL,
+    KMS_MASTER_KEY: V.KMS_MASTER_KEY,
+  },
+  [
+    // A generated development key would silently make every stored data key unreadable in production.
+    (values) =>
+      values.NODE_ENV === 'production' && !values.KMS_MASTER_KEY
+        ? { variable: 'KMS_MASTER_KEY', problem: 'is required when NODE_ENV=production' }
+        : null,
+  ],
+);
+export type CryptoConfig = ConfigValues<typeof cryptoConfig.shape>;
+
+export const auditConfig = defineConfig({
+  ...core,
+  HEALTH_PORT: healthPort(DEFAULT_HEALTH_PORTS.audit),
+  DATABASE_URL: V.DATABASE_URL,
+});
+export type AuditConfig = ConfigValues<typeof auditConfig.shape>;
+
+export const schedulerConfig = defineConfig({
+  ...core,
+  HEALTH_PORT: healthPort(DEFAULT_HEALTH_PORTS.scheduler),
+  DATABASE_URL: V.DATABASE_URL,
+  REDIS_URL: V.REDIS_URL,
+  REDIS_KEY_PREFIX: V.REDIS_KEY_PREFIX,
+});
+export type SchedulerConfig = ConfigValues<typeof schedulerConfig.shape>;
+
+/** The settings the shared libraries (messaging, logging, host) need from any service's config. */
+export type CoreConfig = ConfigValues<typeof core>;
+
+export const ALL_APP_CONFIGS = {
+  gateway: gatewayConfig,
+  auth: authConfig,
+  authz: authzConfig,
+  crypto: cryptoConfig,
+  audit: auditConfig,
+  scheduler: schedulerConfig,
+} as const;

@@ -1,0 +1,5 @@
+export * from './config-schema';
+export * from './value-parsers';
+export * from './variables';
+export * from './app-configs';
+export * from './app-config';

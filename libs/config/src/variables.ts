@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { variable } from './config-schema';
+import { base64Key, csv, durationSeconds, integer, oneOf, optionalText, port, text, urlList, urlWith } from './value-parsers';
+
+/**
+ * The catalogue of every environment variable Warden reads. Each app's definition picks from it, so a
+ * variable means the same thing everywhere and the README's table is checked against this list.
+ */
+export const Variables = {
+  NODE_ENV: variable(oneOf(['development', 'test', 'production']), 'Run mode; production turns on strict checks.', {
+    default: 'development',
+  }),
+  LOG_LEVEL: variable(oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'Minimum log level.', {
+    default: 'info',
+  }),
+  NATS_URL: variable(urlList(['nats:', 'tls:']), 'NATS server URL(s), comma-separated; tls:// turns on TLS.', {
+    default: 'nats://127.0.0.1:4222',
+  }),
+  NATS_USER: variable(optionalText(), 'NATS user name (with NATS_PASSWORD).'),
+  NATS_PASSWORD: variable(optionalText(), 'NATS password.', { sensitive: true }),
+  NATS_CREDS: variable(optionalText(), 'Path to a NATS .creds file (JWT + seed) or an NKEY seed file.'),
+  NATS_TLS_CA: variable(optionalText(), 'Path to a PEM CA bundle for tls:// NATS URLs (default: system CAs).'),
+  NATS_SUBJECT_PREFIX: variable(
+    text({ pattern: /^([A-Za-z0-9_-]+\.)*$/, patternHint: 'must be empty or dot-terminated tokens such as "t42."' }),
+    'Prefix for every NATS subject (isolates test runs; empty in production).',
+    { default: '' },
+  ),
+  NATS_REQUEST_TIMEOUT_MS: variable(integer(50, 120_000), 'Timeout of one NATS request/reply, in ms.', {
+    default: '5000',
+  }),
+  AUDIT_STREAM: variable(
+    text({ pattern: /^[A-Za-z0-9_-]{1,64}$/, patternHint: 'must be 1-64 letters, digits, _ or -' }),
+    'JetStream stream that carries audit events.',
+    { default: 'AUDIT' },
+  ),
+  SHUTDOWN_TIMEOUT_MS: variable(integer(0, 600_000), 'How long SIGTERM waits for in-flight work before closing.', {
+    default: '10000',
+  }),
+  DATABASE_URL: variable(urlWith(['postgres:', 'postgresql:']), 'PostgreSQL connection URL.', {
+    sensitive: true,
+    default: 'postgres://postgres@127.0.0.1:5432/warden',
+  }),
+  REDIS_URL: variable(urlWith(['redis:', 'rediss:']), 'Redis connection URL.', {
+    sensitive: true,
+    default: 'redis://127.0.0.1:6379',
+  }),
+  REDIS_KEY_PREFIX: variable(
+    text({ pattern: /^[A-Za-z0-9_:.-]{1,64}$/, patternHint: 'must be 1-64 of A-Z a-z 0-9 _ : . -' }),
+    'Prefix of every Redis key and BullMQ queue.',
+    { default: 'warden:' },
+  ),
+  GATEWAY_PORT: variable(port(), 'HTTP port of the gateway.', { default: '3000' }),
+  GATEWAY_HOST: variable(text(), 'Address the gateway listens on.', { default: '0.0.0.0' }),
+  READINESS_TIMEOUT_MS: variable(integer(100, 10_000), 'Budget for each dependency check of /readyz, in ms.', {
+    default: '1500',
+  }),
+  KMS_MASTER_KEY: variable(base64Key(32), 'Key-encryption key, base64 of 32 bytes. Required in production.', {
+    sensitive: true,
+  }),
+  TRUSTED_PROXIES: variable(
+    csv(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/, 'must be a comma-separated list of IPs or CIDRs'),
+    'Proxies whose X-Forwarded-For hop is trusted (IPs or CIDRs, comma-separated).',
+    { default: '' },
+  ),
+  ALLOWED_ORIGINS: variable(
+    csv(/^https?:\/\/[^\s,/]+$/, 'must be a comma-separated list of origins such as https://app.example.com'),
+    'Origins allowed for CORS and cookie-authenticated unsafe requests.',
+    { default: '' },
+  ),
+  SESSION_TTL: variable(durationSeconds(60, 90 * 86400), 'Session lifetime (e.g. 7d).', { default: '7d' }),
+} as const;
+
+/** HEALTH_PORT is per service; its default differs per app. */
+export function healthPort(defaultPort: number) {
+  return variable(port(), 'HTTP port of /healthz, /readyz and /metrics for Kubernetes probes.', {
+    default: String(defaultPort),
+  });
+}
+
+export type VariableName = keyof typeof Variables | 'HEALTH_PORT';
+
+export const booleanFlag = (description: string, defaultValue: 'on' | 'off') =>
+  variable(z.enum(['on', 'off', 'true', 'false', '1', '0'], { error: 'must be on or off' }).transform((v) => ['on', 'true', '1'].includes(v)), description, {
+    default: defaultValue,
+  });

@@ -1,0 +1,37 @@
+import { Logger } from '@nestjs/common';
+import { connect, NatsConnection } from 'nats';
+
+/** DI token of the process's client-side NATS connection (requests, broadcasts, JetStream). */
+export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
+/** DI token of the subject prefix (empty in production). */
+export const NATS_SUBJECT_PREFIX = Symbol('NATS_SUBJECT_PREFIX');
+
+/** Tracks whether a connection is currently up, from its status stream (for readiness checks). */
+export class NatsConnectionState {
+  private up = true;
+
+  constructor(connection: NatsConnection, logger: Logger) {
+    void (async () => {
+      for await (const status of connection.status()) {
+        if (status.type === 'disconnect' || status.type === 'reconnecting') {
+          if (this.up) logger.warn(`NATS connection lost (${status.type})`);
+          this.up = false;
+        } else if (status.type === 'reconnect') {
+          logger.log('NATS connection re-established');
+          this.up = true;
+        }
+      }
+    })();
+    void connection.closed().then(() => {
+      this.up = false;
+    });
+  }
+
+  get isUp(): boolean {
+    return this.up;
+  }
+}
+
+export async function openNatsConnection(options: Parameters<typeof connect>[0]): Promise<NatsConnection> {
+  return connect(options);
+}
