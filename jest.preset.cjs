@@ -9,7 +9,7 @@ const moduleNameMapper = {
 
 const transform = {
   // Transpile only: `npm run typecheck` type-checks the whole workspace once.
-  '^.+\\.ts$': ['ts-jest', { tsconfig: join(workspaceRoot, 'tsconfig.spec.json'), isolatedModules: true, diagnostics: false }],
+  '^.+\\.ts$': ['ts-jest', { tsconfig: join(workspaceRoot, 'tsconfig.spec.json'), diagnostics: false }],
 };
 
 const common = {

@@ -2,12 +2,11 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { gatewayConfig, loadConfigOrExit } from '@warden/config';
-import { describeError } from '@warden/logging';
+import { installGracefulShutdown } from '@warden/service-host';
 import { Logger } from 'nestjs-pino';
 import { GatewayAppModule } from './app/app.module';
 import { genRequestId, installRequestContext } from './app/edge/request-context.hooks';
 import { installSecurityHeaders } from './app/edge/security-headers';
-import { toErrorResponse } from './app/http-errors/error-response';
 import { httpMetrics } from './app/metrics/http-metrics';
 
 const ONE_MIB = 1024 * 1024;
@@ -34,13 +33,7 @@ async function bootstrap(): Promise<void> {
   });
   const logger = app.get(Logger);
   app.useLogger(logger);
-  // Errors raised by Fastify before Nest sees the request (body limits, media types, bad JSON).
-  fastify.setErrorHandler((error, request, reply) => {
-    const { status, body, unexpected } = toErrorResponse(error, request.id);
-    if (unexpected) logger.error(describeError(error), 'unexpected error in the HTTP layer');
-    void reply.code(status).header('content-type', 'application/json; charset=utf-8').send(body);
-  });
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  installGracefulShutdown(app, logger, config.SHUTDOWN_TIMEOUT_MS);
   await app.listen({ port: config.GATEWAY_PORT, host: config.GATEWAY_HOST });
   logger.log(`warden-gateway is listening on ${config.GATEWAY_HOST}:${config.GATEWAY_PORT}`);
 }

@@ -5,3 +5,4 @@ export * from './nats-health.controller';
 export * from './service-host.module';
 export * from './run-service';
 export * from './service-exception.filter';
+export * from './graceful-shutdown';

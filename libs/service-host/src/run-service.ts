@@ -7,6 +7,7 @@ import { dataSourceOptions, runMigrations, ServiceDatabaseOptions } from '@warde
 import { natsConnectionOptions, WardenNatsServer } from '@warden/messaging';
 import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
+import { installGracefulShutdown } from './graceful-shutdown';
 
 type HostedConfig = CoreConfig & { HEALTH_PORT: number; DATABASE_URL?: string };
 
@@ -70,7 +71,7 @@ async function serve<S extends ConfigShape>(definition: ServiceDefinition<S>, va
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     }),
   });
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  installGracefulShutdown(app, app.get(Logger), config.SHUTDOWN_TIMEOUT_MS);
   await app.startAllMicroservices();
   await app.listen({ port: config.HEALTH_PORT, host: '0.0.0.0' });
   app.get(Logger).log(`warden-${definition.service} is serving NATS and health on :${config.HEALTH_PORT}`);

@@ -1,1 +1,6 @@
-export {};
+export * from './poll-until';
+export * from './free-port';
+export * from './isolated-environment';
+export * from './service-process';
+export * from './nats-server-process';
+export * from './warden-stack';

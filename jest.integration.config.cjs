@@ -1,0 +1,19 @@
+const { readdirSync } = require('fs');
+const { join } = require('path');
+const { integration } = require('./jest.preset.cjs');
+
+const roots = ['apps', 'libs'].flatMap((dir) => readdirSync(join(__dirname, dir)).map((name) => join(__dirname, dir, name)));
+
+/**
+ * Integration tests (`*.integration-spec.ts`): real Postgres, Redis and NATS, built apps run as
+ * processes. Each test file creates its own isolated environment (database, key and subject prefixes).
+ */
+module.exports = {
+  maxWorkers: 2,
+  testTimeout: 120_000,
+  projects: roots.map((root) => ({
+    ...integration,
+    displayName: root.split('/').slice(-1)[0],
+    rootDir: root,
+  })),
+};

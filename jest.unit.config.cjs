@@ -1,0 +1,10 @@
+const { readdirSync, existsSync } = require('fs');
+const { join } = require('path');
+const { unit } = require('./jest.preset.cjs');
+
+const roots = ['apps', 'libs'].flatMap((dir) => readdirSync(join(__dirname, dir)).map((name) => join(__dirname, dir, name)));
+
+/** Every project's unit tests (`*.spec.ts`): pure logic, no I/O. */
+module.exports = {
+  projects: roots.filter((root) => existsSync(join(root, 'jest.config.cjs'))).map((root) => ({ ...unit, displayName: root.split('/').slice(-1)[0], rootDir: root })),
+};
