@@ -80,7 +80,8 @@ export class WardenNatsServer extends ServerNats {
     if (!client || this.closing) return;
     this.closing = true;
     const subscriptions = (this as unknown as { subscriptions: Subscription[] }).subscriptions;
-    subscriptions.forEach((sub) => sub.unsubscribe());
+    // drain (not unsubscribe): messages already delivered to this process are still handled.
+    await Promise.all(subscriptions.map((sub) => sub.drain().catch(() => sub.unsubscribe())));
     await this.waitForIdle(this.settings.shutdownTimeoutMs);
     try {
       await client.drain();

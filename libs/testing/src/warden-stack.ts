@@ -18,7 +18,7 @@ export async function startWardenStack(env: Record<string, string>, apps: readon
   const devKey = Buffer.alloc(32, 7).toString('base64');
   for (const app of apps) {
     const port = await freePort();
-    const appEnv = { ...env, ...(app === 'gateway' ? { GATEWAY_PORT: String(port), GATEWAY_HOST: '127.0.0.1' } : { HEALTH_PORT: String(port) }) };
+    const appEnv: Record<string, string> = { ...env, ...(app === 'gateway' ? { GATEWAY_PORT: String(port), GATEWAY_HOST: '127.0.0.1' } : { HEALTH_PORT: String(port) }) };
     if (app === 'crypto' && !appEnv['KMS_MASTER_KEY']) appEnv['KMS_MASTER_KEY'] = devKey;
     processes.set(app, ServiceProcess.start(app, appEnv));
     healthUrls.set(app, `http://127.0.0.1:${port}/readyz`);

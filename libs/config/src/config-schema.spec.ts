@@ -1,0 +1,54 @@
+import { ALL_APP_CONFIGS, cryptoConfig, gatewayConfig } from './app-configs';
+import { ConfigError, parseConfig } from './config-schema';
+
+describe('parseConfig', () => {
+  it('fills defaults that point at the local services', () => {
+    const config = parseConfig(gatewayConfig, {});
+    expect(config.NATS_URL).toEqual(['nats://127.0.0.1:4222']);
+    expect(config.REDIS_URL).toBe('redis://127.0.0.1:6379');
+    expect(config.GATEWAY_PORT).toBe(3000);
+    expect(config.NATS_SUBJECT_PREFIX).toBe('');
+    expect(config.TRUSTED_PROXIES).toEqual([]);
+  });
+
+  it.each([
+    ['GATEWAY_PORT', '70000', /whole number from 1 to 65535/],
+    ['GATEWAY_PORT', '30x', /whole number/],
+    ['NATS_URL', 'http://x:4222', /nats:\/\/ or tls:\/\//],
+    ['NATS_SUBJECT_PREFIX', 'no-dot', /dot-terminated/],
+    ['LOG_LEVEL', 'chatty', /one of: fatal/],
+    ['TRUSTED_PROXIES', '10.0.0.0/8,not-an-ip', /IPs or CIDRs/],
+    ['ALLOWED_ORIGINS', 'example.com', /origins/],
+  ])('names %s when it is %p', (variable, value, problem) => {
+    expect(() => parseConfig(gatewayConfig, { [variable]: value })).toThrow(ConfigError);
+    try {
+      parseConfig(gatewayConfig, { [variable]: value });
+    } catch (error) {
+      expect((error as ConfigError).variable).toBe(variable);
+      expect((error as ConfigError).message).toMatch(problem);
+      expect((error as ConfigError).message).not.toContain('\n');
+    }
+  });
+
+  it('decodes KMS_MASTER_KEY and requires it in production only', () => {
+    const key = Buffer.alloc(32, 1).toString('base64');
+    expect(parseConfig(cryptoConfig, { KMS_MASTER_KEY: key }).KMS_MASTER_KEY).toEqual(Buffer.alloc(32, 1));
+    expect(parseConfig(cryptoConfig, {}).KMS_MASTER_KEY).toBeUndefined();
+    expect(() => parseConfig(cryptoConfig, { NODE_ENV: 'production' })).toThrow('KMS_MASTER_KEY: is required when NODE_ENV=production');
+  });
+
+  it('never echoes the value of a sensitive variable in its error', () => {
+    const secret = 'postgres-but-not-really://user:hunter2@db/x';
+    expect(() => parseConfig(ALL_APP_CONFIGS.auth, { DATABASE_URL: secret })).toThrow(/DATABASE_URL/);
+    try {
+      parseConfig(ALL_APP_CONFIGS.auth, { DATABASE_URL: secret });
+    } catch (error) {
+      expect((error as Error).message).not.toContain('hunter2');
+    }
+  });
+
+  it('parses durations into seconds', () => {
+    expect(parseConfig(ALL_APP_CONFIGS.auth, { SESSION_TTL: '12h' }).SESSION_TTL).toBe(43_200);
+    expect(parseConfig(ALL_APP_CONFIGS.auth, {}).SESSION_TTL).toBe(7 * 86_400);
+  });
+});
