@@ -9,6 +9,7 @@ const roots = ['apps', 'libs'].flatMap((dir) => readdirSync(join(__dirname, dir)
  * processes. Each test file creates its own isolated environment (database, key and subject prefixes).
  */
 module.exports = {
+  reporters: ['default', ['<rootDir>/tools/jest-summary-reporter.cjs', { tier: 'integration' }]],
   maxWorkers: 2,
   testTimeout: 120_000,
   projects: roots.map((root) => ({

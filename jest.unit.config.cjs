@@ -6,5 +6,6 @@ const roots = ['apps', 'libs'].flatMap((dir) => readdirSync(join(__dirname, dir)
 
 /** Every project's unit tests (`*.spec.ts`): pure logic, no I/O. */
 module.exports = {
+  reporters: ['default', ['<rootDir>/tools/jest-summary-reporter.cjs', { tier: 'unit' }]],
   projects: roots.filter((root) => existsSync(join(root, 'jest.config.cjs'))).map((root) => ({ ...unit, displayName: root.split('/').slice(-1)[0], rootDir: root })),
 };

@@ -25,8 +25,6 @@ export const gatewayConfig = defineConfig({
   READINESS_TIMEOUT_MS: V.READINESS_TIMEOUT_MS,
   REDIS_URL: V.REDIS_URL,
   REDIS_KEY_PREFIX: V.REDIS_KEY_PREFIX,
-  TRUSTED_PROXIES: V.TRUSTED_PROXIES,
-  ALLOWED_ORIGINS: V.ALLOWED_ORIGINS,
 });
 export type GatewayConfig = ConfigValues<typeof gatewayConfig.shape>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { variable } from './config-schema';
-import { base64Key, csv, durationSeconds, integer, oneOf, optionalText, port, text, urlList, urlWith } from './value-parsers';
+import { base64Key, durationSeconds, integer, oneOf, optionalText, port, text, urlList, urlWith } from './value-parsers';
 
 /**
  * The catalogue of every environment variable Warden reads. Each app's definition picks from it, so a
@@ -57,16 +57,6 @@ export const Variables = {
   KMS_MASTER_KEY: variable(base64Key(32), 'Key-encryption key, base64 of 32 bytes. Required in production.', {
     sensitive: true,
   }),
-  TRUSTED_PROXIES: variable(
-    csv(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/, 'must be a comma-separated list of IPs or CIDRs'),
-    'Proxies whose X-Forwarded-For hop is trusted (IPs or CIDRs, comma-separated).',
-    { default: '' },
-  ),
-  ALLOWED_ORIGINS: variable(
-    csv(/^https?:\/\/[^\s,/]+$/, 'must be a comma-separated list of origins such as https://app.example.com'),
-    'Origins allowed for CORS and cookie-authenticated unsafe requests.',
-    { default: '' },
-  ),
   SESSION_TTL: variable(durationSeconds(60, 90 * 86400), 'Session lifetime (e.g. 7d).', { default: '7d' }),
 } as const;
 
