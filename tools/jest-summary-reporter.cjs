@@ -6,7 +6,8 @@ class SummaryReporter {
 
   onRunComplete(_contexts, results) {
     const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
-    process.stderr.write(`\n${this.tier}: ${results.numPassedTests} passed, ${failed} failed\n`);
+    // After Jest's own summary, so it is the run's last line.
+    process.once('exit', () => process.stderr.write(`${this.tier}: ${results.numPassedTests} passed, ${failed} failed\n`));
   }
 }
 
