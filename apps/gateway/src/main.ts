@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import fastifyCookie from '@fastify/cookie';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { gatewayConfig, loadConfigOrExit } from '@warden/config';
@@ -24,6 +25,7 @@ async function bootstrap(): Promise<void> {
   });
   const fastify = adapter.getInstance();
   await installSecurityHeaders(fastify);
+  await fastify.register(fastifyCookie);
   installRequestContext(fastify);
   httpMetrics.install(fastify);
 

@@ -24,7 +24,7 @@ describe('AuditClient publishing to JetStream', () => {
   });
 
   function client(): AuditClient {
-    return new AuditClient(nats, { source: 'auth', stream, subjectPrefix: prefix }, new NatsShutdownSequence(nats));
+    return new AuditClient(nats, { source: 'auth', stream, subjectPrefix: prefix, waitForStorageMs: 60_000 }, new NatsShutdownSequence(nats));
   }
 
   async function storedEvents(): Promise<Array<Record<string, unknown>>> {

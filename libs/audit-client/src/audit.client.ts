@@ -13,6 +13,8 @@ export interface AuditClientOptions {
   subjectPrefix: string;
   /** Bound on events kept in memory while JetStream is unreachable. */
   maxPending?: number;
+  /** How long logSecurityEvent waits for JetStream's acknowledgement before returning (default 1 s). */
+  waitForStorageMs?: number;
   /** How long shutdown waits for undelivered events. */
   flushTimeoutMs?: number;
 }
@@ -56,8 +58,9 @@ export class AuditClient implements OnModuleInit {
   }
 
   /**
-   * Records a security event. Resolves with the event once JetStream has stored it; never rejects
-   * (failures are retried in the background and logged).
+   * Records a security event. Resolves with the event once JetStream has stored it, or after
+   * `waitForStorageMs` while delivery goes on retrying in the background (a security flow is never
+   * held hostage by a slow audit path, and nothing is dropped). Never rejects.
    */
   async logSecurityEvent(
     type: SecurityEventType,
@@ -83,7 +86,9 @@ export class AuditClient implements OnModuleInit {
     const delivery = this.deliver(event);
     this.pending.add(delivery);
     void delivery.finally(() => this.pending.delete(delivery));
-    await delivery;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([delivery, new Promise((resolve) => (timer = setTimeout(resolve, this.options.waitForStorageMs ?? 1_000)))]);
+    clearTimeout(timer);
     return event;
   }
 

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { variable } from './config-schema';
-import { base64Key, durationSeconds, integer, oneOf, optionalText, port, text, urlList, urlWith } from './value-parsers';
+import { base64Key, csv, durationSeconds, integer, oneOf, optionalText, port, text, urlList, urlWith } from './value-parsers';
+
+export const booleanFlag = (description: string, defaultValue: 'on' | 'off') =>
+  variable(z.enum(['on', 'off', 'true', 'false', '1', '0'], { error: 'must be on or off' }).transform((v) => ['on', 'true', '1'].includes(v)), description, {
+    default: defaultValue,
+  });
 
 /**
  * The catalogue of every environment variable Warden reads. Each app's definition picks from it, so a
@@ -57,6 +62,33 @@ export const Variables = {
   KMS_MASTER_KEY: variable(base64Key(32), 'Key-encryption key, base64 of 32 bytes. Required in production.', {
     sensitive: true,
   }),
+  DISCORD_CLIENT_ID: variable(text({ pattern: /^[A-Za-z0-9_-]{1,64}$/, patternHint: 'must be the Discord application id' }), 'Discord application (OAuth2 client) id.'),
+  DISCORD_CLIENT_SECRET: variable(text({ pattern: /^.{8,256}$/, patternHint: 'must be the Discord client secret' }), 'Discord OAuth2 client secret (auth service only).', {
+    sensitive: true,
+  }),
+  DISCORD_CALLBACK_URL: variable(urlWith(['http:', 'https:']), "OAuth2 redirect URI registered at Discord: the gateway's /auth/discord/callback."),
+  DISCORD_API_URL: variable(urlWith(['http:', 'https:']), 'Discord API base; authorize, token, revoke and users/@me hang under it (API v10).', {
+    default: 'https://discord.com/api',
+  }),
+  DISCORD_REQUEST_EMAIL: booleanFlag('Also request the `email` scope at login.', 'off'),
+  BOOTSTRAP_ADMIN_DISCORD_IDS: variable(
+    csv(/^\d{15,22}$/, 'must be a comma-separated list of Discord ids (digits)'),
+    'Discord ids whose first login gets the admin role.',
+    { default: '' },
+  ),
+  POST_LOGIN_REDIRECT_URL: variable(
+    z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    'Where the browser goes after login (302); unset: the callback answers JSON.',
+  ),
+  SESSION_IP_POLICY: variable(oneOf(['record', 'enforce']), 'record: audit a session used from a new IP; enforce: also reject it (401).', {
+    default: 'record',
+  }),
+  SESSION_COOKIE_SECURE: variable(oneOf(['auto', 'on', 'off']), 'Secure session cookie (named __Host-session); auto = on unless NODE_ENV=development.', {
+    default: 'auto',
+  }),
+  SESSION_CACHE_TTL_MS: variable(integer(0, 10_000), 'How long a gateway may reuse a session validation (revocations evict at once).', {
+    default: '2000',
+  }),
   SESSION_TTL: variable(durationSeconds(60, 90 * 86400), 'Session lifetime (e.g. 7d).', { default: '7d' }),
 } as const;
 
@@ -69,7 +101,3 @@ export function healthPort(defaultPort: number) {
 
 export type VariableName = keyof typeof Variables | 'HEALTH_PORT';
 
-export const booleanFlag = (description: string, defaultValue: 'on' | 'off') =>
-  variable(z.enum(['on', 'off', 'true', 'false', '1', '0'], { error: 'must be on or off' }).transform((v) => ['on', 'true', '1'].includes(v)), description, {
-    default: defaultValue,
-  });

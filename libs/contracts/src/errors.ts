@@ -15,6 +15,11 @@ export const ErrorCode = {
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   TIMEOUT: 'TIMEOUT',
   INTERNAL: 'INTERNAL',
+  // auth: login
+  INVALID_STATE: 'INVALID_STATE',
+  LOGIN_DENIED: 'LOGIN_DENIED',
+  DISCORD_REJECTED: 'DISCORD_REJECTED',
+  DISCORD_UNAVAILABLE: 'DISCORD_UNAVAILABLE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -40,8 +45,11 @@ export interface ErrorBody {
 export function httpStatusOf(code: ErrorCode): number {
   switch (code) {
     case ErrorCode.BAD_REQUEST:
+    case ErrorCode.INVALID_STATE:
       return 400;
     case ErrorCode.UNAUTHORIZED:
+    case ErrorCode.LOGIN_DENIED:
+    case ErrorCode.DISCORD_REJECTED:
       return 401;
     case ErrorCode.FORBIDDEN:
       return 403;
@@ -58,6 +66,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.INTERNAL:
       return 500;
     case ErrorCode.SERVICE_UNAVAILABLE:
+    case ErrorCode.DISCORD_UNAVAILABLE:
       return 503;
     case ErrorCode.TIMEOUT:
       return 504;

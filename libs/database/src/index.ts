@@ -1,3 +1,4 @@
 export * from './data-source-options';
 export * from './migration-runner';
 export * from './database.module';
+export * from './sql';

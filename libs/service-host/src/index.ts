@@ -6,3 +6,4 @@ export * from './service-host.module';
 export * from './run-service';
 export * from './service-exception.filter';
 export * from './graceful-shutdown';
+export * from './clock';

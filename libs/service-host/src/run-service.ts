@@ -1,7 +1,9 @@
 import { DynamicModule, Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppConfig, ConfigDefinition, ConfigShape, ConfigValues, CoreConfig, loadConfigOrExit } from '@warden/config';
+import { AppConfig, ConfigDefinition, ConfigShape, ConfigValues, CoreConfig, defineConfig, loadConfigOrExit, Variables } from '@warden/config';
+
+const migrationConfig = defineConfig({ NODE_ENV: Variables.NODE_ENV, LOG_LEVEL: Variables.LOG_LEVEL, DATABASE_URL: Variables.DATABASE_URL });
 import { BackendService, queueGroupOf } from '@warden/contracts';
 import { dataSourceOptions, runMigrations, ServiceDatabaseOptions } from '@warden/database';
 import { natsConnectionOptions, WardenNatsServer } from '@warden/messaging';
@@ -24,14 +26,15 @@ export interface ServiceDefinition<S extends ConfigShape> {
  * service's migrations and exits (the path `npm start`, `npm run migrate` and deploy Jobs share).
  */
 export async function runService<S extends ConfigShape>(definition: ServiceDefinition<S>, argv = process.argv.slice(2)): Promise<void> {
-  const values = loadConfigOrExit(definition.service, definition.config);
-  const config = values as unknown as HostedConfig;
   try {
     if (argv[0] === 'migrate') {
-      await migrateOnly(definition, config);
+      // Migrations need only the database: a migration Job carries no Discord or KMS secrets.
+      const migrationValues = loadConfigOrExit(definition.service, migrationConfig);
+      await migrateOnly(definition, migrationValues);
       return;
     }
-    await serve(definition, values, config);
+    const values = loadConfigOrExit(definition.service, definition.config);
+    await serve(definition, values, values as unknown as HostedConfig);
   } catch (error) {
     // One line, no stack: what failed at start-up.
     process.stderr.write(`warden-${definition.service}: failed to start: ${(error as Error).message}\n`);
@@ -39,7 +42,7 @@ export async function runService<S extends ConfigShape>(definition: ServiceDefin
   }
 }
 
-async function migrateOnly<S extends ConfigShape>(definition: ServiceDefinition<S>, config: HostedConfig): Promise<void> {
+async function migrateOnly<S extends ConfigShape>(definition: ServiceDefinition<S>, config: { DATABASE_URL: string }): Promise<void> {
   if (!definition.database || !config.DATABASE_URL) {
     process.stdout.write(`warden-${definition.service}: no database, nothing to migrate\n`);
     return;

@@ -13,6 +13,7 @@ import { HealthHttpController, READINESS_TIMEOUT_MS } from './health-http.contro
 import { HealthRegistry } from './health-registry';
 import { natsHealthController } from './nats-health.controller';
 import { ServiceExceptionFilter } from './service-exception.filter';
+import { Clock } from './clock';
 
 export const WARDEN_VERSION = process.env['npm_package_version'] ?? '0.1.0';
 
@@ -83,12 +84,13 @@ export class ServiceHostModule {
       controllers: [HealthHttpController, natsHealthController(service, WARDEN_VERSION)],
       providers: [
         HealthRegistry,
+        Clock,
         CoreDependencyChecks,
         { provide: APP_FILTER, useClass: ServiceExceptionFilter },
         { provide: AppConfig, useValue: options.appConfig },
         { provide: READINESS_TIMEOUT_MS, useValue: 1_500 },
       ],
-      exports: [HealthRegistry, AppConfig, ...database],
+      exports: [HealthRegistry, AppConfig, Clock, ...database],
     };
   }
 }

@@ -20,6 +20,13 @@ export async function startWardenStack(env: Record<string, string>, apps: readon
     const port = await freePort();
     const appEnv: Record<string, string> = { ...env, ...(app === 'gateway' ? { GATEWAY_PORT: String(port), GATEWAY_HOST: '127.0.0.1' } : { HEALTH_PORT: String(port) }) };
     if (app === 'crypto' && !appEnv['KMS_MASTER_KEY']) appEnv['KMS_MASTER_KEY'] = devKey;
+    if (app === 'auth') {
+      // Tests that log in pass their own Discord stand-in; others only need the service to start.
+      appEnv['DISCORD_CLIENT_ID'] ??= 'warden-test';
+      appEnv['DISCORD_CLIENT_SECRET'] ??= 'not-a-real-secret';
+      appEnv['DISCORD_CALLBACK_URL'] ??= 'http://127.0.0.1:9/auth/discord/callback';
+      appEnv['DISCORD_API_URL'] ??= 'http://127.0.0.1:9/api';
+    }
     processes.set(app, ServiceProcess.start(app, appEnv));
     healthUrls.set(app, `http://127.0.0.1:${port}/readyz`);
     if (app === 'gateway') gatewayUrl = `http://127.0.0.1:${port}`;

@@ -1,3 +1,5 @@
+import { CreateAuthTables1764800000000 } from './1764800000000-create-auth-tables';
+
 /** Migrations of the auth schema, oldest first (applied in this order, each once). */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export const AUTH_MIGRATIONS: Function[] = [];
+export const AUTH_MIGRATIONS: Function[] = [CreateAuthTables1764800000000];

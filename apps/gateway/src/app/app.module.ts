@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { AuditClientModule } from '@warden/audit-client';
@@ -7,10 +7,21 @@ import { loggingModule } from '@warden/logging';
 import { MessagingModule } from '@warden/messaging';
 import { RedisModule } from '@warden/redis';
 import { HealthRegistry, READINESS_TIMEOUT_MS } from '@warden/service-host';
+import { AuthModule } from './auth/auth.module';
 import { GatewayDependencyChecks } from './health/gateway-dependency-checks';
 import { HealthController } from './health/health.controller';
 import { HttpErrorFilter } from './http-errors/http-error.filter';
 import { MetricsController } from './metrics/metrics.controller';
+
+/** The gateway's validated configuration, for every module. */
+@Global()
+@Module({})
+class GatewayConfigModule {
+  static register(config: GatewayConfig): DynamicModule {
+    const provider = { provide: AppConfig, useValue: new AppConfig<typeof gatewayConfig.shape>(config) };
+    return { module: GatewayConfigModule, providers: [provider], exports: [provider] };
+  }
+}
 
 @Module({})
 export class GatewayAppModule {
@@ -18,15 +29,16 @@ export class GatewayAppModule {
     return {
       module: GatewayAppModule,
       imports: [
+        GatewayConfigModule.register(config),
         loggingModule({ service: 'gateway', level: config.LOG_LEVEL, logHttpRequests: true }),
         MessagingModule.forRoot('gateway', config),
         AuditClientModule.forRoot({ source: 'gateway', stream: config.AUDIT_STREAM, subjectPrefix: config.NATS_SUBJECT_PREFIX }),
         RedisModule.forRoot('gateway', config),
         TerminusModule.forRoot({ logger: false }),
+        AuthModule,
       ],
       controllers: [HealthController, MetricsController],
       providers: [
-        { provide: AppConfig, useValue: new AppConfig<typeof gatewayConfig.shape>(config) },
         { provide: READINESS_TIMEOUT_MS, useValue: config.READINESS_TIMEOUT_MS },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
         HealthRegistry,

@@ -1,0 +1,117 @@
+import { BadRequestException, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { AppConfig, gatewayConfig } from '@warden/config';
+import { AuthLoginComplete, AuthLoginStart, AuthSessionList, AuthSessionRevoke, describeIssues } from '@warden/contracts';
+import { NatsRpcClient } from '@warden/messaging';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { SessionAuthenticator, ValidatedSession } from './session-authenticator.service';
+import { SessionCookies } from './session-cookies';
+import { Authenticated, CurrentSession } from './session.guard';
+
+/** What Discord's redirect may carry: single strings only (a repeated parameter is refused). */
+const CallbackQuery = z.object({
+  code: z.string().max(512).optional(),
+  state: z.string().max(512).optional(),
+  error: z.string().max(128).optional(),
+  error_description: z.string().max(512).optional(),
+});
+
+@Controller('auth')
+export class AuthController {
+  private readonly postLoginRedirect: string | undefined;
+
+  constructor(
+    private readonly rpc: NatsRpcClient,
+    private readonly cookies: SessionCookies,
+    private readonly authenticator: SessionAuthenticator,
+    config: AppConfig<typeof gatewayConfig.shape>,
+  ) {
+    this.postLoginRedirect = config.get('POST_LOGIN_REDIRECT_URL');
+  }
+
+  /** 302 to Discord's authorize URL; the state is bound to this browser by a short-lived HttpOnly cookie. */
+  @Get('discord')
+  async startLogin(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const started = await this.rpc.request(AuthLoginStart, { ip: request.ip, userAgent: userAgentOf(request) });
+    void reply
+      .header('Cache-Control', 'no-store')
+      .setCookie(this.cookies.loginName, started.browserBinding, this.cookies.loginOptions(new Date(started.expiresAt)))
+      .redirect(started.authorizeUrl, 302);
+  }
+
+  /** Completes the login: sets the session cookie and answers `{token, expiresAt, user}` (or 302 when configured). */
+  @Get('discord/callback')
+  async completeLogin(@Query() query: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const parsed = CallbackQuery.safeParse(query);
+    if (!parsed.success) throw new BadRequestException({ message: 'invalid callback parameters', fields: describeIssues(parsed.error) });
+    const { code, state, error, error_description: errorDescription } = parsed.data;
+    void reply.header('Cache-Control', 'no-store').clearCookie(this.cookies.loginName, this.cookies.clearOptions());
+    const login = await this.rpc.request(AuthLoginComplete, {
+      code,
+      state,
+      error,
+      errorDescription,
+      browserBinding: request.cookies?.[this.cookies.loginName],
+      ip: request.ip,
+      userAgent: userAgentOf(request),
+    });
+    void reply.setCookie(this.cookies.sessionName, login.token, this.cookies.sessionOptions(new Date(login.expiresAt)));
+    if (this.postLoginRedirect) {
+      void reply.redirect(this.postLoginRedirect, 302);
+      return;
+    }
+    void reply.code(200).send({ token: login.token, expiresAt: login.expiresAt, user: login.user });
+  }
+
+  @Get('me')
+  @Authenticated()
+  me(@CurrentSession() session: ValidatedSession) {
+    return {
+      user: { id: session.userId, discordId: session.discordId, username: session.username, roles: session.roles },
+      session: { id: session.sessionId, expiresAt: session.expiresAt },
+    };
+  }
+
+  /** Revokes this session at once, on every gateway. */
+  @Post('logout')
+  @HttpCode(204)
+  @Authenticated()
+  async logout(@CurrentSession() session: ValidatedSession, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    await this.rpc.request(AuthSessionRevoke, { userId: session.userId, sessionId: session.sessionId, reason: 'logout' });
+    this.authenticator.forget(session.sessionId);
+    void reply.clearCookie(this.cookies.sessionName, this.cookies.clearOptions());
+  }
+
+  @Get('sessions')
+  @Authenticated()
+  async sessions(@CurrentSession() session: ValidatedSession) {
+    const { sessions } = await this.rpc.request(AuthSessionList, { userId: session.userId });
+    return { sessions: sessions.map((s) => ({ ...s, current: s.id === session.sessionId })) };
+  }
+
+  /** Logs out everywhere: every session of the caller, this one included. */
+  @Delete('sessions')
+  @HttpCode(204)
+  @Authenticated()
+  async revokeAll(@CurrentSession() session: ValidatedSession, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    const { revokedSessionIds } = await this.rpc.request(AuthSessionRevoke, { userId: session.userId, all: true, reason: 'logout_everywhere' });
+    revokedSessionIds.forEach((id) => this.authenticator.forget(id));
+    void reply.clearCookie(this.cookies.sessionName, this.cookies.clearOptions());
+  }
+
+  /** Revokes one of the caller's own sessions; anyone else's id is 404. */
+  @Delete('sessions/:id')
+  @HttpCode(204)
+  @Authenticated()
+  async revokeOne(
+    @CurrentSession() session: ValidatedSession,
+    @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException('session id must be a UUID') })) id: string,
+  ): Promise<void> {
+    await this.rpc.request(AuthSessionRevoke, { userId: session.userId, sessionId: id, reason: 'user_revoked' });
+    this.authenticator.forget(id);
+  }
+}
+
+function userAgentOf(request: FastifyRequest): string {
+  return (request.headers['user-agent'] ?? '').slice(0, 512);
+}

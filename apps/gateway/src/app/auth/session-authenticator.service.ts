@@ -1,0 +1,75 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { AppConfig, gatewayConfig } from '@warden/config';
+import { AuthSessionValidate, ErrorCode, ReplyOf, SessionRevoked } from '@warden/contracts';
+import { BroadcastBus, NatsRpcClient, WardenRpcError } from '@warden/messaging';
+import { createHash } from 'node:crypto';
+
+export type ValidatedSession = ReplyOf<typeof AuthSessionValidate> & { via: 'bearer' | 'cookie' };
+
+interface CacheEntry {
+  session: ReplyOf<typeof AuthSessionValidate>;
+  until: number;
+}
+
+const MAX_CACHED = 10_000;
+
+/**
+ * Validates session tokens through `auth.session.validate`, remembering a validation for a few seconds
+ * (SESSION_CACHE_TTL_MS). A revocation broadcast evicts the session at once, so logout is immediate on
+ * every gateway replica even with the cache.
+ */
+@Injectable()
+export class SessionAuthenticator implements OnModuleInit {
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly keyBySession = new Map<string, string>();
+  private readonly ttlMs: number;
+
+  constructor(
+    private readonly rpc: NatsRpcClient,
+    private readonly broadcast: BroadcastBus,
+    config: AppConfig<typeof gatewayConfig.shape>,
+  ) {
+    this.ttlMs = config.get('SESSION_CACHE_TTL_MS');
+  }
+
+  onModuleInit(): void {
+    this.broadcast.subscribe(SessionRevoked, ({ sessionIds }) => {
+      for (const sessionId of sessionIds) this.forget(sessionId);
+    });
+  }
+
+  async validate(token: string, ip: string): Promise<ReplyOf<typeof AuthSessionValidate>> {
+    if (token.length > 512) throw new WardenRpcError(ErrorCode.UNAUTHORIZED, 'malformed session token');
+    const key = createHash('sha256').update(token).digest('base64url');
+    const now = Date.now();
+    const cached = this.cache.get(key);
+    if (cached && cached.until > now) return cached.session;
+    if (cached) this.evict(key, cached);
+
+    const session = await this.rpc.request(AuthSessionValidate, { token, ip });
+    if (this.ttlMs > 0) {
+      const until = Math.min(now + this.ttlMs, Date.parse(session.expiresAt));
+      if (this.cache.size >= MAX_CACHED) {
+        const oldest = this.cache.keys().next().value;
+        if (oldest !== undefined) this.evict(oldest, this.cache.get(oldest)!);
+      }
+      this.cache.set(key, { session, until });
+      this.keyBySession.set(session.sessionId, key);
+    }
+    return session;
+  }
+
+  forget(sessionId: string): void {
+    const key = this.keyBySession.get(sessionId);
+    if (key) {
+      this.cache.delete(key);
+      this.keyBySession.delete(sessionId);
+    }
+  }
+
+  private evict(key: string, entry: CacheEntry): void {
+    this.cache.delete(key);
+    this.keyBySession.delete(entry.session.sessionId);
+  }
+}
+

@@ -1,0 +1,48 @@
+import { applyDecorators, CanActivate, createParamDecorator, ExecutionContext, Injectable, UseGuards } from '@nestjs/common';
+import { ErrorCode } from '@warden/contracts';
+import { WardenRpcError } from '@warden/messaging';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SessionAuthenticator, ValidatedSession } from './session-authenticator.service';
+import { SessionCookies } from './session-cookies';
+
+type AuthenticatedRequest = FastifyRequest & { session?: ValidatedSession };
+
+/** Accepts `Authorization: Bearer <token>` or the session cookie; anything else is 401. */
+@Injectable()
+export class SessionGuard implements CanActivate {
+  constructor(
+    private readonly authenticator: SessionAuthenticator,
+    private readonly cookies: SessionCookies,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    // Authenticated answers are never cached by browsers or proxies, errors included.
+    void reply.header('Cache-Control', 'no-store');
+    const credential = this.credentialOf(request);
+    if (!credential) throw new WardenRpcError(ErrorCode.UNAUTHORIZED, 'authentication required');
+    const session = await this.authenticator.validate(credential.token, request.ip);
+    request.session = { ...session, via: credential.via };
+    return true;
+  }
+
+  private credentialOf(request: FastifyRequest): { token: string; via: 'bearer' | 'cookie' } | null {
+    const header = request.headers.authorization;
+    if (header !== undefined) {
+      const match = /^Bearer[ ]+(\S+)[ ]*$/i.exec(header);
+      if (!match) throw new WardenRpcError(ErrorCode.UNAUTHORIZED, 'malformed Authorization header; use "Bearer <token>"');
+      return { token: match[1]!, via: 'bearer' };
+    }
+    const cookie = request.cookies?.[this.cookies.sessionName];
+    return cookie ? { token: cookie, via: 'cookie' } : null;
+  }
+}
+
+/** The route needs a valid session. */
+export const Authenticated = () => applyDecorators(UseGuards(SessionGuard));
+
+/** The caller's validated session (on routes marked @Authenticated()). */
+export const CurrentSession = createParamDecorator((_: unknown, context: ExecutionContext): ValidatedSession => {
+  return context.switchToHttp().getRequest<AuthenticatedRequest>().session!;
+});
