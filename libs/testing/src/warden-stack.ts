@@ -17,8 +17,11 @@ export async function startWardenStack(env: Record<string, string>, apps: readon
   let gatewayUrl = '';
   const devKey = Buffer.alloc(32, 7).toString('base64');
   for (const app of apps) {
-    const port = await freePort();
-    const appEnv: Record<string, string> = { ...env, ...(app === 'gateway' ? { GATEWAY_PORT: String(port), GATEWAY_HOST: '127.0.0.1' } : { HEALTH_PORT: String(port) }) };
+    const port = app === 'gateway' && env['GATEWAY_PORT'] ? Number(env['GATEWAY_PORT']) : await freePort();
+    const appEnv: Record<string, string> = {
+      ...env,
+      ...(app === 'gateway' ? { GATEWAY_PORT: String(port), GATEWAY_HOST: env['GATEWAY_HOST'] ?? '127.0.0.1' } : { HEALTH_PORT: String(port) }),
+    };
     if (app === 'crypto' && !appEnv['KMS_MASTER_KEY']) appEnv['KMS_MASTER_KEY'] = devKey;
     if (app === 'auth') {
       // Tests that log in pass their own Discord stand-in; others only need the service to start.
