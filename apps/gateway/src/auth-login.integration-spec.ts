@@ -13,6 +13,8 @@ import {
   startWardenStack,
   WardenStack,
 } from '@warden/testing';
+import { connect } from 'nats';
+import { chromium } from 'playwright-core';
 import { Client } from 'pg';
 
 const NELLY = '80351110224678912';
@@ -287,6 +289,23 @@ describe('Discord login and sessions through the gateway', () => {
       expect((await me(gateway, { authorization: `Bearer ${a1.token}` })).status).toBe(200);
     });
 
+    it('with SESSION_IP_POLICY=record (default), a token from a new address still works and the change is audited', async () => {
+      const login = await loginThroughGateway(gateway, discord, NELLY);
+      const nats = await connect({ servers: environment.env['NATS_URL'] });
+      try {
+        const reply = await nats.request(
+          `${environment.env['NATS_SUBJECT_PREFIX']}auth.session.validate`,
+          new TextEncoder().encode(JSON.stringify({ token: login.token, ip: '192.0.2.44' })),
+          { timeout: 5_000 },
+        );
+        expect(JSON.parse(new TextDecoder().decode(reply.data))).toMatchObject({ userId: login.user.id });
+      } finally {
+        await nats.close();
+      }
+      const events = await pollUntil(auditEvents, { timeoutMs: 5_000, accept: (e) => e.some((x) => x.action === 'SECURITY_SESSION_IP_CHANGED' && x.details['ip'] === '192.0.2.44') });
+      expect(events.find((x) => x.details['ip'] === '192.0.2.44')!.details).toMatchObject({ policy: 'record', action: 'recorded' });
+    });
+
     it('logs out everywhere', async () => {
       const a = await loginThroughGateway(gateway, discord, NELLY);
       const b = await loginThroughGateway(gateway2, discord, NELLY);
@@ -329,6 +348,37 @@ describe('Discord login and sessions through the gateway', () => {
       const login = await loginThroughGateway(gateway, discord, NELLY);
       const response = await fetch(`${gateway}/auth/sessions/not-a-uuid`, { method: 'DELETE', headers: { authorization: `Bearer ${login.token}` } });
       expect(response.status).toBe(400);
+    });
+  });
+
+  describe('in a real browser', () => {
+    it('headless Chromium starts at /auth/discord, passes the (fake) Discord consent page and lands logged in with the cookie', async () => {
+      const browser = await chromium.launch({
+        executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+        headless: true,
+        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      });
+      try {
+        const context = await browser.newContext();
+        const page = await context.newPage();
+        await page.goto(`${gateway}/auth/discord`);
+        expect(page.url()).toContain(`${discord.baseUrl}/v10/oauth2/authorize`);
+        await page.selectOption('#user', NELLY);
+        await Promise.all([page.waitForURL(/\/auth\/discord\/callback\?/), page.click('#authorize')]);
+        const landed = JSON.parse((await page.textContent('body'))!);
+        expect(landed.user).toMatchObject({ discordId: NELLY });
+
+        const cookies = await context.cookies(gateway);
+        const session = cookies.find((c) => c.name === '__Host-session');
+        expect(session).toMatchObject({ value: landed.token, httpOnly: true, secure: true, sameSite: 'Lax', path: '/' });
+        expect(cookies.find((c) => c.name === '__Host-warden_login')).toBeUndefined();
+
+        await page.goto(`${gateway}/auth/me`);
+        const profile = JSON.parse((await page.textContent('body'))!);
+        expect(profile.user).toMatchObject({ discordId: NELLY, roles: ['user'] });
+      } finally {
+        await browser.close();
+      }
     });
   });
 });
