@@ -44,8 +44,20 @@ describe('parseConfig', () => {
     }
   });
 
+  const discord = { DISCORD_CLIENT_ID: '123', DISCORD_CLIENT_SECRET: 'secret-secret', DISCORD_CALLBACK_URL: 'http://localhost:3000/auth/discord/callback' };
+
   it('parses durations into seconds', () => {
-    expect(parseConfig(ALL_APP_CONFIGS.auth, { SESSION_TTL: '12h' }).SESSION_TTL).toBe(43_200);
-    expect(parseConfig(ALL_APP_CONFIGS.auth, {}).SESSION_TTL).toBe(7 * 86_400);
+    expect(parseConfig(ALL_APP_CONFIGS.auth, { ...discord, SESSION_TTL: '12h' }).SESSION_TTL).toBe(43_200);
+    expect(parseConfig(ALL_APP_CONFIGS.auth, discord).SESSION_TTL).toBe(7 * 86_400);
+  });
+
+  it('requires the Discord client settings of the auth service and validates the bootstrap admin ids', () => {
+    expect(() => parseConfig(ALL_APP_CONFIGS.auth, {})).toThrow('DISCORD_CLIENT_ID: is required but not set');
+    expect(parseConfig(ALL_APP_CONFIGS.auth, { ...discord, BOOTSTRAP_ADMIN_DISCORD_IDS: '80351110224678912, 80351110224678913' }).BOOTSTRAP_ADMIN_DISCORD_IDS).toEqual([
+      '80351110224678912',
+      '80351110224678913',
+    ]);
+    expect(() => parseConfig(ALL_APP_CONFIGS.auth, { ...discord, BOOTSTRAP_ADMIN_DISCORD_IDS: 'nelly' })).toThrow(/BOOTSTRAP_ADMIN_DISCORD_IDS/);
+    expect(() => parseConfig(ALL_APP_CONFIGS.auth, { ...discord, SESSION_IP_POLICY: 'maybe' })).toThrow(/record, enforce/);
   });
 });
