@@ -12,3 +12,8 @@ export * from './auth/session-list';
 export * from './events/session-revoked';
 export * from './authz/user-roles';
 export * from './authz/provision-user';
+export * from './authz/authz-schemas';
+export * from './authz/check';
+export * from './authz/check-batch';
+export * from './authz/roles-admin';
+export * from './events/authz-changed';

@@ -9,6 +9,7 @@ export const NATS_SUBJECT_PREFIX = Symbol('NATS_SUBJECT_PREFIX');
 /** Tracks whether a connection is currently up, from its status stream (for readiness checks). */
 export class NatsConnectionState {
   private up = true;
+  private readonly reconnectListeners: Array<() => void> = [];
 
   constructor(connection: NatsConnection, logger: Logger) {
     void (async () => {
@@ -19,12 +20,21 @@ export class NatsConnectionState {
         } else if (status.type === 'reconnect') {
           logger.log('NATS connection re-established');
           this.up = true;
+          this.reconnectListeners.forEach((listener) => listener());
         }
       }
     })();
     void connection.closed().then(() => {
       this.up = false;
     });
+  }
+
+  /**
+   * Called after every reconnect. Broadcasts sent while disconnected are lost, so caches kept fresh by
+   * broadcasts must start over here.
+   */
+  onReconnect(listener: () => void): void {
+    this.reconnectListeners.push(listener);
   }
 
   get isUp(): boolean {

@@ -2,8 +2,13 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, AuthzConfig } from '@warden/config';
 import { ServiceHostModule } from '@warden/service-host';
 import { AUTHZ_MIGRATIONS } from '../migrations';
-import { AssignmentRepository } from './assignments/assignment.repository';
-import { AssignmentsHandler } from './assignments/assignments.handler';
+import { CheckHandler } from './decisions/check.handler';
+import { GrantRepository } from './decisions/grant.repository';
+import { PermissionCache } from './decisions/permission-cache';
+import { PermissionChecker } from './decisions/permission-checker.service';
+import { RoleRepository } from './roles/role.repository';
+import { RolesHandler } from './roles/roles.handler';
+import { RolesService } from './roles/roles.service';
 
 /** Tables and migrations of the authz schema. */
 export const authzDatabase = { entities: [], migrations: AUTHZ_MIGRATIONS };
@@ -14,8 +19,8 @@ export class AuthzAppModule {
     return {
       module: AuthzAppModule,
       imports: [ServiceHostModule.forService({ service: 'authz', config, appConfig, database: authzDatabase })],
-      controllers: [AssignmentsHandler],
-      providers: [AssignmentRepository],
+      controllers: [CheckHandler, RolesHandler],
+      providers: [PermissionCache, GrantRepository, PermissionChecker, RoleRepository, RolesService],
     };
   }
 }

@@ -8,6 +8,7 @@ import { MessagingModule } from '@warden/messaging';
 import { RedisModule } from '@warden/redis';
 import { HealthRegistry, READINESS_TIMEOUT_MS } from '@warden/service-host';
 import { AuthModule } from './auth/auth.module';
+import { AuthzModule } from './authz/authz.module';
 import { GatewayDependencyChecks } from './health/gateway-dependency-checks';
 import { HealthController } from './health/health.controller';
 import { HttpErrorFilter } from './http-errors/http-error.filter';
@@ -36,6 +37,7 @@ export class GatewayAppModule {
         RedisModule.forRoot('gateway', config),
         TerminusModule.forRoot({ logger: false }),
         AuthModule,
+        AuthzModule,
       ],
       controllers: [HealthController, MetricsController],
       providers: [

@@ -1,0 +1,98 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
+import {
+  AuthzCheck,
+  AuthzRolesAssign,
+  AuthzRolesCreate,
+  AuthzRolesDelete,
+  AuthzRolesGrant,
+  AuthzRolesList,
+  AuthzRolesRevoke,
+  AuthzRolesUnassign,
+  AuthzUserRoles,
+  CheckedPart,
+  PermissionPart,
+  RoleName,
+} from '@warden/contracts';
+import { NatsRpcClient } from '@warden/messaging';
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { ValidatedSession } from '../auth/session-authenticator.service';
+import { Authenticated, CurrentSession } from '../auth/session.guard';
+import { ZodValidationPipe } from '../validation/zod-validation.pipe';
+import { PermissionGuard, RequirePermission } from './permission.guard';
+
+const CreateRoleBody = z.object({ name: RoleName, description: z.string().max(500).default('') }).strict();
+const PermissionBody = z.object({ resource: PermissionPart, action: PermissionPart }).strict();
+const CheckBody = z.object({ resource: CheckedPart, action: CheckedPart, userId: z.uuid().optional() }).strict();
+const RoleParam = new ZodValidationPipe(RoleName);
+const UserIdParam = new ZodValidationPipe(z.uuid({ error: 'must be a UUID' }));
+
+/** Roles, permissions and assignments (DESIGN.md), guarded by roles:read / roles:manage. */
+@Controller('authz')
+export class AuthzController {
+  constructor(
+    private readonly rpc: NatsRpcClient,
+    private readonly permissions: PermissionGuard,
+  ) {}
+
+  @Get('roles')
+  @RequirePermission('roles', 'read')
+  listRoles() {
+    return this.rpc.request(AuthzRolesList, {});
+  }
+
+  @Post('roles')
+  @HttpCode(201)
+  @RequirePermission('roles', 'manage')
+  createRole(@CurrentSession() session: ValidatedSession, @Body(new ZodValidationPipe(CreateRoleBody)) body: z.output<typeof CreateRoleBody>) {
+    return this.rpc.request(AuthzRolesCreate, { actorId: session.userId, ...body });
+  }
+
+  @Delete('roles/:name')
+  @HttpCode(204)
+  @RequirePermission('roles', 'manage')
+  async deleteRole(@CurrentSession() session: ValidatedSession, @Param('name', RoleParam) name: string): Promise<void> {
+    await this.rpc.request(AuthzRolesDelete, { actorId: session.userId, name });
+  }
+
+  @Post('roles/:name/permissions')
+  @RequirePermission('roles', 'manage')
+  grant(@CurrentSession() session: ValidatedSession, @Param('name', RoleParam) name: string, @Body(new ZodValidationPipe(PermissionBody)) body: z.output<typeof PermissionBody>) {
+    return this.rpc.request(AuthzRolesGrant, { actorId: session.userId, name, ...body });
+  }
+
+  @Delete('roles/:name/permissions')
+  @RequirePermission('roles', 'manage')
+  revoke(@CurrentSession() session: ValidatedSession, @Param('name', RoleParam) name: string, @Body(new ZodValidationPipe(PermissionBody)) body: z.output<typeof PermissionBody>) {
+    return this.rpc.request(AuthzRolesRevoke, { actorId: session.userId, name, ...body });
+  }
+
+  @Get('users/:userId/roles')
+  @RequirePermission('roles', 'read')
+  userRoles(@Param('userId', UserIdParam) userId: string) {
+    return this.rpc.request(AuthzUserRoles, { userId }).then((r) => ({ userId, roles: r.roles }));
+  }
+
+  @Put('users/:userId/roles/:name')
+  @RequirePermission('roles', 'manage')
+  assign(@CurrentSession() session: ValidatedSession, @Param('userId', UserIdParam) userId: string, @Param('name', RoleParam) name: string) {
+    return this.rpc.request(AuthzRolesAssign, { actorId: session.userId, userId, name });
+  }
+
+  @Delete('users/:userId/roles/:name')
+  @RequirePermission('roles', 'manage')
+  unassign(@CurrentSession() session: ValidatedSession, @Param('userId', UserIdParam) userId: string, @Param('name', RoleParam) name: string) {
+    return this.rpc.request(AuthzRolesUnassign, { actorId: session.userId, userId, name });
+  }
+
+  /** Any logged-in user may check their own permissions; checking another user's needs roles:read. */
+  @Post('check')
+  @HttpCode(200)
+  @Authenticated()
+  async check(@CurrentSession() session: ValidatedSession, @Req() request: FastifyRequest & { session?: ValidatedSession }, @Body(new ZodValidationPipe(CheckBody)) body: z.output<typeof CheckBody>) {
+    const userId = body.userId ?? session.userId;
+    if (userId !== session.userId) await this.permissions.ensure(request, { resource: 'roles', action: 'read' });
+    const decision = await this.rpc.request(AuthzCheck, { userId, resource: body.resource, action: body.action });
+    return { allowed: decision.allowed };
+  }
+}

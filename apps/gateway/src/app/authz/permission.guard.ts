@@ -1,0 +1,61 @@
+import { applyDecorators, CanActivate, ExecutionContext, ForbiddenException, Injectable, SetMetadata, UseGuards } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuditClient } from '@warden/audit-client';
+import { AuthzCheck, ErrorCode } from '@warden/contracts';
+import { NatsRpcClient, WardenRpcError } from '@warden/messaging';
+import type { FastifyRequest } from 'fastify';
+import { ValidatedSession } from '../auth/session-authenticator.service';
+import { SessionGuard } from '../auth/session.guard';
+
+const REQUIRED_PERMISSION = Symbol('REQUIRED_PERMISSION');
+
+export interface RequiredPermission {
+  resource: string;
+  action: string;
+}
+
+/**
+ * Asks the authorization service for every request to the route. Denied: 403 and a
+ * SECURITY_PERMISSION_DENIED event. No answer, a timeout or any error: deny with 503 — never a silent allow.
+ */
+@Injectable()
+export class PermissionGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly rpc: NatsRpcClient,
+    private readonly audit: AuditClient,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const required = this.reflector.get<RequiredPermission | undefined>(REQUIRED_PERMISSION, context.getHandler());
+    if (!required) return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest & { session?: ValidatedSession }>();
+    return this.ensure(request, required);
+  }
+
+  /** Also used by handlers whose permission depends on the request (e.g. checking another user). */
+  async ensure(request: FastifyRequest & { session?: ValidatedSession }, required: RequiredPermission): Promise<true> {
+    const session = request.session;
+    if (!session) throw new WardenRpcError(ErrorCode.UNAUTHORIZED, 'authentication required');
+    let allowed: boolean;
+    try {
+      allowed = (await this.rpc.request(AuthzCheck, { userId: session.userId, resource: required.resource, action: required.action })).allowed;
+    } catch {
+      throw new WardenRpcError(ErrorCode.SERVICE_UNAVAILABLE, 'permission could not be checked; denied');
+    }
+    if (!allowed) {
+      await this.audit.logSecurityEvent('PERMISSION_DENIED', session.userId, {
+        userId: session.userId,
+        resource: required.resource,
+        action: required.action,
+        route: `${request.method} ${request.routeOptions?.url ?? request.url.split('?')[0]}`,
+      });
+      throw new ForbiddenException(`missing permission ${required.resource}:${required.action}`);
+    }
+    return true;
+  }
+}
+
+/** The route needs a session whose user holds RESOURCE:ACTION. */
+export const RequirePermission = (resource: string, action: string) =>
+  applyDecorators(SetMetadata(REQUIRED_PERMISSION, { resource, action }), UseGuards(SessionGuard, PermissionGuard));
