@@ -6,13 +6,12 @@ import {
   createIsolatedEnvironment,
   freePort,
   IsolatedEnvironment,
-  ManualClock,
   pollUntil,
   readAuditStream,
-  startServiceInProcess,
   startWardenStack,
   WardenStack,
 } from '@warden/testing';
+import { ManualClock, startServiceInProcess } from '@warden/service-testing';
 import { connect, NatsConnection, StringCodec } from 'nats';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';

@@ -6,4 +6,3 @@ export * from './nats-server-process';
 export * from './warden-stack';
 export * from './audit-stream-reader';
 export * from './gateway-login';
-export * from './in-process-service';
