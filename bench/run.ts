@@ -6,12 +6,16 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { formatFigure, ratio, ResultRow } from './lib/measure';
+import { benchAuthzCheck } from './authz-check.bench';
 import { benchSessionValidation } from './session-validation.bench';
 
 async function main(): Promise<void> {
   const durationMs = Number(process.env['BENCH_DURATION_MS'] ?? 5_000);
   const only = process.env['BENCH_ONLY'];
-  const suites: Array<[string, (ms: number) => Promise<ResultRow[]>]> = [['session-validation', benchSessionValidation]];
+  const suites: Array<[string, (ms: number) => Promise<ResultRow[]>]> = [
+    ['session-validation', benchSessionValidation],
+    ['authz-check', benchAuthzCheck],
+  ];
   const rows: ResultRow[] = [];
   for (const [name, suite] of suites) {
     if (only && !only.split(',').includes(name)) continue;

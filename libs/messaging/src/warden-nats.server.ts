@@ -46,6 +46,14 @@ export class WardenNatsServer extends ServerNats {
     super.addHandler(subject, callback, isEventHandler, extras);
   }
 
+  /**
+   * Our patterns are plain subjects. Nest's default first tries JSON.parse on every subject and catches
+   * the exception — the single most expensive step of a request in a CPU profile.
+   */
+  override getHandlerByPattern(pattern: string): MessageHandler | null {
+    return this.messageHandlers.get(pattern) ?? null;
+  }
+
   override async handleMessage(channel: string, natsMsg: Msg): Promise<unknown> {
     if (this.closing) return undefined;
     if (!natsMsg.reply) {
