@@ -138,4 +138,32 @@ describe('auth service with an injected clock', () => {
     expect(purged?.sessions).toBeGreaterThanOrEqual(1);
     expect((await db.query('SELECT 1 FROM auth.sessions WHERE id = $1', [sessionId])).rowCount).toBe(0);
   });
+
+  it('hands a first login made while authz is down over to authz once it is back (outbox with retries)', async () => {
+    discord.addUser({ id: '80351110224678999', username: 'late', global_name: null, avatar: null });
+    await authz.stop();
+    const { started, code, state } = await login();
+    const consentForLate = new URL(discord.consent(new URL(started.authorizeUrl).searchParams, '80351110224678999', true).location!);
+    void code;
+    const completed = (await call('auth.login.complete', {
+      code: consentForLate.searchParams.get('code'),
+      state,
+      browserBinding: started.browserBinding,
+      ip: '198.51.100.7',
+      userAgent: 'jest',
+    })) as { token: string; user: { id: string } };
+    expect(completed.token).toEqual(expect.any(String));
+    const pending = await db.query('SELECT roles, completed_at, attempts FROM auth.role_provisioning WHERE user_id = $1', [completed.user.id]);
+    expect(pending.rows[0]).toMatchObject({ roles: ['user'], completed_at: null });
+
+    authz = await startWardenStack(environment.env, ['authz']);
+    // The retry pass runs every 5 s; it uses the injected clock for backoff, so move it past any delay.
+    clock.advance(10 * 60_000);
+    await pollUntil(async () => (await db.query('SELECT completed_at FROM auth.role_provisioning WHERE user_id = $1', [completed.user.id])).rows[0].completed_at, {
+      timeoutMs: 15_000,
+      intervalMs: 250,
+      description: 'the role hand-over to complete',
+    });
+    expect(await call('auth.session.validate', { token: completed.token, ip: '198.51.100.7' })).toMatchObject({ roles: ['user'] });
+  });
 });

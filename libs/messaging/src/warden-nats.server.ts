@@ -99,21 +99,6 @@ export class WardenNatsServer extends ServerNats {
     (this as unknown as { natsClient: NatsConnection | null }).natsClient = null;
   }
 
-  /** Whether the server's own connection is up (for readiness). */
-  isConnected(): boolean {
-    const client = (this as unknown as { natsClient: NatsConnection | null }).natsClient;
-    return !!client && !client.isClosed() && !this.closing && this.connected;
-  }
-
-  private connected = true;
-
-  override async listen(callback: (err?: unknown, ...optionalParams: unknown[]) => void): Promise<void> {
-    this.status.subscribe((status) => {
-      this.connected = status === 'connected';
-    });
-    return super.listen(callback);
-  }
-
   private finishOne(): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
     if (this.inFlight === 0) {

@@ -18,6 +18,7 @@ const RETRY_EVERY_MS = 5_000;
 export class RoleProvisioningService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RoleProvisioningService.name);
   private timer: NodeJS.Timeout | null = null;
+  private retrying = false;
 
   constructor(
     private readonly db: DataSource,
@@ -46,19 +47,24 @@ export class RoleProvisioningService implements OnModuleInit, OnApplicationShutd
 
   /** Re-sends hand-overs that authz has not confirmed; rows are claimed so two replicas never race. */
   async retryPending(): Promise<void> {
+    // A slow pass (authz hanging until timeouts) must not be overlapped by the next tick.
+    if (this.retrying) return;
+    this.retrying = true;
     try {
       await this.db.transaction(async (manager) => {
         const { rows } = await sql<{ user_id: string; roles: InitialRole[]; reason: 'first_login' | 'bootstrap_admin' }>(
           manager,
           `SELECT user_id, roles, reason FROM auth.role_provisioning
             WHERE completed_at IS NULL AND next_attempt_at <= $1
-            ORDER BY next_attempt_at LIMIT 50 FOR UPDATE SKIP LOCKED`,
+            ORDER BY next_attempt_at LIMIT 10 FOR UPDATE SKIP LOCKED`,
           [this.clock.now()],
         );
         for (const row of rows) await this.attempt(row.user_id, row.roles, row.reason, manager);
       });
     } catch (error) {
       this.logger.warn(`role hand-over retry pass failed: ${(error as Error).message}`);
+    } finally {
+      this.retrying = false;
     }
   }
 
