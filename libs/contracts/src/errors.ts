@@ -20,6 +20,10 @@ export const ErrorCode = {
   LOGIN_DENIED: 'LOGIN_DENIED',
   DISCORD_REJECTED: 'DISCORD_REJECTED',
   DISCORD_UNAVAILABLE: 'DISCORD_UNAVAILABLE',
+  // crypto
+  INVALID_CIPHERTEXT: 'INVALID_CIPHERTEXT',
+  DECRYPT_FAILED: 'DECRYPT_FAILED',
+  KEY_DESTROYED: 'KEY_DESTROYED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -46,6 +50,8 @@ export function httpStatusOf(code: ErrorCode): number {
   switch (code) {
     case ErrorCode.BAD_REQUEST:
     case ErrorCode.INVALID_STATE:
+    case ErrorCode.INVALID_CIPHERTEXT:
+    case ErrorCode.DECRYPT_FAILED:
       return 400;
     case ErrorCode.UNAUTHORIZED:
     case ErrorCode.LOGIN_DENIED:
@@ -57,6 +63,8 @@ export function httpStatusOf(code: ErrorCode): number {
       return 404;
     case ErrorCode.CONFLICT:
       return 409;
+    case ErrorCode.KEY_DESTROYED:
+      return 410;
     case ErrorCode.PAYLOAD_TOO_LARGE:
       return 413;
     case ErrorCode.UNSUPPORTED_MEDIA_TYPE:

@@ -17,3 +17,8 @@ export * from './authz/check';
 export * from './authz/check-batch';
 export * from './authz/roles-admin';
 export * from './events/authz-changed';
+export * from './crypto/crypto-schemas';
+export * from './crypto/encrypt';
+export * from './crypto/decrypt';
+export * from './crypto/rewrap';
+export * from './crypto/keys';

@@ -9,6 +9,7 @@ import { RedisModule } from '@warden/redis';
 import { HealthRegistry, READINESS_TIMEOUT_MS } from '@warden/service-host';
 import { AuthModule } from './auth/auth.module';
 import { AuthzModule } from './authz/authz.module';
+import { CryptoModule } from './crypto/crypto.module';
 import { GatewayDependencyChecks } from './health/gateway-dependency-checks';
 import { HealthController } from './health/health.controller';
 import { HttpErrorFilter } from './http-errors/http-error.filter';
@@ -38,6 +39,7 @@ export class GatewayAppModule {
         TerminusModule.forRoot({ logger: false }),
         AuthModule,
         AuthzModule,
+        CryptoModule,
       ],
       controllers: [HealthController, MetricsController],
       providers: [

@@ -1,0 +1,63 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { CryptoDecrypt, CryptoEncrypt, CryptoKeysDestroy, CryptoKeysList, CryptoKeysRotate, CryptoRewrap } from '@warden/contracts';
+import { NatsRpcClient } from '@warden/messaging';
+import { z } from 'zod';
+import { ValidatedSession } from '../auth/session-authenticator.service';
+import { CurrentSession } from '../auth/session.guard';
+import { RequirePermission } from '../authz/permission.guard';
+import { ZodValidationPipe } from '../validation/zod-validation.pipe';
+
+// Plaintext and ciphertext are opaque: validated for shape only, never escaped or altered.
+const Context = z.string().max(256).optional();
+const Encoding = z.enum(['utf8', 'base64']).optional();
+const EncryptBody = z.object({ plaintext: z.string(), context: Context, encoding: Encoding }).strict();
+const DecryptBody = z.object({ ciphertext: z.string().max(300_000), context: Context, encoding: Encoding }).strict();
+const RewrapBody = z.object({ ciphertext: z.string().max(300_000), context: Context }).strict();
+const VersionParam = new ZodValidationPipe(z.string().regex(/^[1-9]\d{0,8}$/, { error: 'must be a key version number' }).transform(Number));
+
+/** Envelope encryption and key versions (never key material), as DESIGN.md lists them. */
+@Controller('crypto')
+export class CryptoController {
+  constructor(private readonly rpc: NatsRpcClient) {}
+
+  @Post('encrypt')
+  @HttpCode(200)
+  @RequirePermission('crypto', 'encrypt')
+  encrypt(@Body(new ZodValidationPipe(EncryptBody)) body: z.output<typeof EncryptBody>) {
+    return this.rpc.request(CryptoEncrypt, body);
+  }
+
+  @Post('decrypt')
+  @HttpCode(200)
+  @RequirePermission('crypto', 'decrypt')
+  decrypt(@Body(new ZodValidationPipe(DecryptBody)) body: z.output<typeof DecryptBody>) {
+    return this.rpc.request(CryptoDecrypt, body);
+  }
+
+  @Post('rewrap')
+  @HttpCode(200)
+  @RequirePermission('crypto', 'encrypt')
+  rewrap(@Body(new ZodValidationPipe(RewrapBody)) body: z.output<typeof RewrapBody>) {
+    return this.rpc.request(CryptoRewrap, body);
+  }
+
+  @Get('keys')
+  @RequirePermission('keys', 'read')
+  keys() {
+    return this.rpc.request(CryptoKeysList, {});
+  }
+
+  @Post('keys/rotate')
+  @HttpCode(200)
+  @RequirePermission('keys', 'manage')
+  rotate(@CurrentSession() session: ValidatedSession) {
+    return this.rpc.request(CryptoKeysRotate, { actorId: session.userId, reason: 'manual' });
+  }
+
+  /** Destruction is its own explicit call, allowed only for a retired version. */
+  @Delete('keys/:version')
+  @RequirePermission('keys', 'manage')
+  destroy(@CurrentSession() session: ValidatedSession, @Param('version', VersionParam) version: number) {
+    return this.rpc.request(CryptoKeysDestroy, { actorId: session.userId, version });
+  }
+}

@@ -1,0 +1,10 @@
+import { z } from 'zod';
+import { defineRequest } from '../contract';
+import { EncryptionContext, PlaintextEncoding } from './crypto-schemas';
+
+/** `crypto.decrypt`: malformed → INVALID_CIPHERTEXT; wrong context or tampered → DECRYPT_FAILED; destroyed key → KEY_DESTROYED. */
+export const CryptoDecrypt = defineRequest(
+  'crypto.decrypt',
+  z.object({ ciphertext: z.string().max(300_000), context: EncryptionContext, encoding: PlaintextEncoding }).strict(),
+  z.object({ plaintext: z.string(), keyVersion: z.number().int() }),
+);

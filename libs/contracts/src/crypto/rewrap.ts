@@ -1,0 +1,10 @@
+import { z } from 'zod';
+import { defineRequest } from '../contract';
+import { EncryptionContext } from './crypto-schemas';
+
+/** `crypto.rewrap`: re-encrypts under the active version; the plaintext never leaves the service. */
+export const CryptoRewrap = defineRequest(
+  'crypto.rewrap',
+  z.object({ ciphertext: z.string().max(300_000), context: EncryptionContext }).strict(),
+  z.object({ ciphertext: z.string(), keyVersion: z.number().int(), previousVersion: z.number().int() }),
+);
