@@ -82,6 +82,11 @@ export class FakeDiscordServer {
     this.server = null;
   }
 
+  /** Every access and refresh token issued so far (tests prove none of them is stored in clear). */
+  issuedTokens(): string[] {
+    return [...this.accessTokens.keys(), ...this.refreshTokens.keys()];
+  }
+
   addUser(user: FakeDiscordUser): void {
     this.users.set(user.id, user);
   }

@@ -3,6 +3,7 @@ import { AppConfig, AuthConfig } from '@warden/config';
 import { ServiceHostModule } from '@warden/service-host';
 import { AUTH_MIGRATIONS } from '../migrations';
 import { DiscordOAuthClient } from './discord/discord-oauth.client';
+import { DiscordTokenStore } from './discord-tokens/discord-token.store';
 import { LoginHandler } from './login/login.handler';
 import { LoginService } from './login/login.service';
 import { OAuthStateRepository } from './login/oauth-state.repository';
@@ -26,6 +27,7 @@ export class AuthAppModule {
       controllers: [LoginHandler, SessionsHandler],
       providers: [
         DiscordOAuthClient,
+        DiscordTokenStore,
         LoginService,
         OAuthStateRepository,
         UserRepository,

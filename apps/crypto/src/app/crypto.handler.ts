@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { CryptoDecrypt, CryptoEncrypt, CryptoKeysDestroy, CryptoKeysList, CryptoKeysRotate, CryptoRewrap, CryptoUsageReport, ValidRequestOf } from '@warden/contracts';
+import { CryptoActiveVersion, CryptoDecrypt, CryptoEncrypt, CryptoKeysDestroy, CryptoKeysList, CryptoKeysRotate, CryptoRewrap, CryptoUsageReport, ValidRequestOf } from '@warden/contracts';
 import { ContractPayload, HandleRequest } from '@warden/messaging';
 import { EncryptionService } from './encryption/encryption.service';
 import { KeyAdminService } from './keys/key-admin.service';
@@ -29,6 +29,11 @@ export class CryptoHandler {
   @HandleRequest(CryptoKeysList)
   async list(@ContractPayload(CryptoKeysList) _r: ValidRequestOf<typeof CryptoKeysList>) {
     return { keys: await this.keys.list() };
+  }
+
+  @HandleRequest(CryptoActiveVersion)
+  active(@ContractPayload(CryptoActiveVersion) _r: ValidRequestOf<typeof CryptoActiveVersion>) {
+    return { activeVersion: this.keys.activeVersion };
   }
 
   @HandleRequest(CryptoKeysRotate)

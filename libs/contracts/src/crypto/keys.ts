@@ -33,3 +33,6 @@ export const CryptoUsageReport = defineRequest(
 
 /** Broadcast after a rotation or destruction: every replica reloads its key ring; owners start a rewrap pass. */
 export const CryptoRotated = defineEvent('events.crypto.rotated', z.object({ activeVersion: z.number().int(), destroyedVersion: z.number().int().optional() }));
+
+/** `crypto.keys.active`: just the active version number, for owners deciding what to rewrap. */
+export const CryptoActiveVersion = defineRequest('crypto.keys.active', z.object({}).strict(), z.object({ activeVersion: z.number().int() }));

@@ -25,6 +25,13 @@ const DiscordUser = z.object({
 
 const DISCORD_TIMEOUT_MS = 10_000;
 
+export interface DiscordTokens {
+  accessToken: string;
+  refreshToken: string | null;
+  expiresIn: number | null;
+  scope: string;
+}
+
 /** Discord's OAuth2 through passport-discord: authorize URL, code exchange with PKCE, the user's profile. */
 @Injectable()
 export class DiscordOAuthClient {
@@ -55,20 +62,26 @@ export class DiscordOAuthClient {
     });
   }
 
-  /** Exchanges the code (with the PKCE verifier) for an access token. Tokens are never logged or stored. */
-  async exchangeCode(code: string, codeVerifier: string): Promise<{ accessToken: string }> {
-    const call = new Promise<{ accessToken: string }>((resolve, reject) => {
+  /** Exchanges the code (with the PKCE verifier) for Discord's tokens. They are never logged; stored only encrypted. */
+  async exchangeCode(code: string, codeVerifier: string): Promise<DiscordTokens> {
+    const call = new Promise<DiscordTokens>((resolve, reject) => {
       this.strategy.oauth2.getOAuthAccessToken(
         code,
         { grant_type: 'authorization_code', redirect_uri: this.callbackUrl, code_verifier: codeVerifier },
-        (error, accessToken) => {
+        (error, accessToken, refreshToken, results) => {
           if (error) return reject(classify(error, 'token exchange'));
           if (!accessToken) return reject(new DiscordCallError('unavailable', 'token exchange returned no access token'));
-          resolve({ accessToken });
+          const expiresIn = Number(results?.['expires_in']);
+          resolve({
+            accessToken,
+            refreshToken: refreshToken || null,
+            expiresIn: Number.isFinite(expiresIn) ? expiresIn : null,
+            scope: typeof results?.['scope'] === 'string' ? (results['scope'] as string) : '',
+          });
         },
       );
     });
-    return withTimeout(call, DISCORD_TIMEOUT_MS, 'token exchange timed out').catch((error: unknown) => {
+    return withTimeout(call, DISCORD_TIMEOUT_MS, 'token exchange timed out').catch((error: unknown): never => {
       throw error instanceof DiscordCallError ? error : new DiscordCallError('unavailable', (error as Error).message);
     });
   }

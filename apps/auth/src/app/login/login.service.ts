@@ -5,7 +5,8 @@ import { ErrorCode, ReplyOf, ValidRequestOf, AuthLoginComplete, AuthLoginStart }
 import { rpcError } from '@warden/messaging';
 import { Clock } from '@warden/service-host';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { DiscordCallError, DiscordOAuthClient } from '../discord/discord-oauth.client';
+import { DiscordCallError, DiscordOAuthClient, DiscordTokens } from '../discord/discord-oauth.client';
+import { DiscordTokenStore } from '../discord-tokens/discord-token.store';
 import { RoleProvisioningService } from '../roles/role-provisioning.service';
 import { SessionService } from '../sessions/session.service';
 import { generateSecret, sha256 } from '../sessions/session-token';
@@ -38,6 +39,7 @@ export class LoginService {
     private readonly sessions: SessionService,
     private readonly discord: DiscordOAuthClient,
     private readonly roles: RoleProvisioningService,
+    private readonly discordTokens: DiscordTokenStore,
     private readonly audit: AuditClient,
     private readonly clock: Clock,
     config: AppConfig<typeof authConfig.shape>,
@@ -79,9 +81,10 @@ export class LoginService {
     if (!request.code) throw await this.failure('code_missing', ErrorCode.BAD_REQUEST, 'missing code', client);
 
     let identity;
+    let tokens: DiscordTokens;
     try {
-      const { accessToken } = await this.discord.exchangeCode(request.code, state.codeVerifier);
-      identity = await this.discord.fetchIdentity(accessToken);
+      tokens = await this.discord.exchangeCode(request.code, state.codeVerifier);
+      identity = await this.discord.fetchIdentity(tokens.accessToken);
     } catch (error) {
       if (error instanceof DiscordCallError && error.kind === 'rejected') {
         throw await this.failure('code_rejected', ErrorCode.DISCORD_REJECTED, 'Discord refused the authorization code', client, { detail: error.detail });
@@ -96,6 +99,7 @@ export class LoginService {
       const admin = this.bootstrapAdmins.has(user.discordId);
       await this.roles.provision(user.id, admin ? ['admin', 'user'] : ['user'], admin ? 'bootstrap_admin' : 'first_login');
     }
+    await this.discordTokens.store(user.id, tokens);
     const session = await this.sessions.create(user.id, client);
     await this.audit.logSecurityEvent('LOGIN_SUCCESS', user.id, { userId: user.id, sessionId: session.sessionId, ip: client.ip, userAgent: client.userAgent, newUser: created }, client);
     return { token: session.token, sessionId: session.sessionId, expiresAt: session.expiresAt, user, newUser: created };

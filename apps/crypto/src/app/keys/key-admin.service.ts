@@ -18,6 +18,10 @@ export class KeyAdminService {
     private readonly clock: Clock,
   ) {}
 
+  get activeVersion(): number {
+    return this.ring.activeVersion;
+  }
+
   async list(): Promise<KeyVersionView[]> {
     const [keys, usage] = await Promise.all([this.repository.all(), this.repository.usage()]);
     return keys.map((key) => this.view(key, usage));
