@@ -7,6 +7,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { formatFigure, ratio, ResultRow } from './lib/measure';
 import { benchAuthzCheck } from './authz-check.bench';
+import { benchCrypto } from './crypto.bench';
 import { benchSessionValidation } from './session-validation.bench';
 
 async function main(): Promise<void> {
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
   const suites: Array<[string, (ms: number) => Promise<ResultRow[]>]> = [
     ['session-validation', benchSessionValidation],
     ['authz-check', benchAuthzCheck],
+    ['crypto', benchCrypto],
   ];
   const rows: ResultRow[] = [];
   for (const [name, suite] of suites) {

@@ -91,3 +91,20 @@ describe('the ciphertext format', () => {
     },
   );
 });
+
+describe('canonical base64url in the format', () => {
+  it('accepts exactly the encodings it writes, for every length, and refuses a changed trailing bit', () => {
+    for (let length = 28; length < 40; length++) {
+      const sealed = randomBytes(length);
+      const text = formatCiphertext(1, sealed);
+      expect(parseCiphertext(text)?.sealed.equals(sealed)).toBe(true);
+      if (length % 3 !== 0) {
+        const last = text.slice(-1);
+        const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+        const sibling = alphabet[alphabet.indexOf(last) ^ 1]!;
+        // Flipping the lowest bit of the last character touches only padding bits: not canonical.
+        expect(parseCiphertext(text.slice(0, -1) + sibling)).toBeNull();
+      }
+    }
+  });
+});

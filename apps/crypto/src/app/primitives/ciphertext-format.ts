@@ -18,9 +18,13 @@ export function formatCiphertext(keyVersion: number, sealed: Buffer): string {
 export function parseCiphertext(text: string): ParsedCiphertext | null {
   const match = FORMAT.exec(text);
   if (!match) return null;
-  const sealed = Buffer.from(match[2]!, 'base64url');
-  // base64url decoding is lenient: insist that it round-trips.
-  if (sealed.toString('base64url') !== match[2]) return null;
+  const encoded = match[2]!;
+  const sealed = Buffer.from(encoded, 'base64url');
+  // base64url decoding is lenient: insist on the canonical encoding (length, and zero trailing bits),
+  // re-encoding only the final partial group rather than the whole ciphertext.
+  if (encoded.length !== Math.ceil((sealed.length * 4) / 3)) return null;
+  const partial = sealed.length % 3;
+  if (partial > 0 && sealed.subarray(sealed.length - partial).toString('base64url') !== encoded.slice(-(partial + 1))) return null;
   return { keyVersion: Number(match[1]), sealed };
 }
 
