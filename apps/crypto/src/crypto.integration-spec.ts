@@ -125,6 +125,14 @@ describe('crypto service over NATS', () => {
     expect((await db.query('SELECT wrapped_key FROM crypto.data_keys WHERE version = $1', [old.keyVersion])).rows[0].wrapped_key).toBeNull();
     const list = await call('crypto.keys.list', {});
     expect(JSON.stringify(list)).not.toMatch(/wrapped|key_material|"key"/);
+    const events = await pollUntil(() => readAuditStream(environment.env['NATS_URL']!, environment.env['AUDIT_STREAM']!), {
+      timeoutMs: 5_000,
+      accept: (all) => all.some((e) => e.action === 'SECURITY_KEY_DESTROYED'),
+    });
+    expect(events.find((e) => e.action === 'SECURITY_KEY_DESTROYED')).toMatchObject({ actorId: 'test', source: 'crypto', details: { version: old.keyVersion } });
+    expect(events.find((e) => e.action === 'SECURITY_KEY_ROTATED' && e.details['activeVersion'] === activeVersion)).toMatchObject({
+      details: { retiredVersion: activeVersion - 1 },
+    });
   });
 
   it('refuses to start, with one line, when KMS_MASTER_KEY is not the key that wrapped the stored data keys', async () => {
