@@ -128,18 +128,25 @@ async function main(): Promise<void> {
   say(`Warden is up in ${((Date.now() - started) / 1000).toFixed(1)} s: ${gateway.replace('127.0.0.1', 'localhost')} (login: /auth/discord, readiness: /readyz). Ctrl-C stops it.`);
 }
 
-/** Production needs KMS_MASTER_KEY; locally a development key is generated once and kept in .warden/. */
+/**
+ * Production needs KMS_MASTER_KEY and AUDIT_CHECKPOINT_KEY; locally development keys are generated once
+ * and kept in .warden/ (git-ignored), with a warning.
+ */
 function withKmsKey(env: Record<string, string>, production: boolean): Record<string, string> {
-  if (env['KMS_MASTER_KEY'] || production) return env;
-  const dir = join(ROOT, '.warden');
-  const file = join(dir, 'dev-kms-master-key');
-  if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
-    chmodSync(file, 0o600);
-    say(`WARNING: generated a DEVELOPMENT KMS master key in ${file}. Never use it in production; set KMS_MASTER_KEY there.`);
-  }
-  return { ...env, KMS_MASTER_KEY: readFileSync(file, 'utf8').trim() };
+  if (production) return env;
+  const withKey = (variable: string, fileName: string, current: Record<string, string>) => {
+    if (current[variable]) return current;
+    const dir = join(ROOT, '.warden');
+    const file = join(dir, fileName);
+    if (!existsSync(file)) {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
+      chmodSync(file, 0o600);
+      say(`WARNING: generated a DEVELOPMENT ${variable} in ${file}. Never use it in production; set ${variable} there.`);
+    }
+    return { ...current, [variable]: readFileSync(file, 'utf8').trim() };
+  };
+  return withKey('AUDIT_CHECKPOINT_KEY', 'dev-audit-checkpoint-key', withKey('KMS_MASTER_KEY', 'dev-kms-master-key', env));
 }
 
 main().catch((error: unknown) => fail(`start failed: ${(error as Error).message}`));

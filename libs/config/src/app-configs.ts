@@ -70,11 +70,21 @@ export const cryptoConfig = defineConfig(
 );
 export type CryptoConfig = ConfigValues<typeof cryptoConfig.shape>;
 
-export const auditConfig = defineConfig({
-  ...core,
-  HEALTH_PORT: healthPort(DEFAULT_HEALTH_PORTS.audit),
-  DATABASE_URL: V.DATABASE_URL,
-});
+export const auditConfig = defineConfig(
+  {
+    ...core,
+    HEALTH_PORT: healthPort(DEFAULT_HEALTH_PORTS.audit),
+    DATABASE_URL: V.DATABASE_URL,
+    AUDIT_CHECKPOINT_KEY: V.AUDIT_CHECKPOINT_KEY,
+    AUDIT_CHECKPOINT_INTERVAL: V.AUDIT_CHECKPOINT_INTERVAL,
+  },
+  [
+    (values) =>
+      values.NODE_ENV === 'production' && !values.AUDIT_CHECKPOINT_KEY
+        ? { variable: 'AUDIT_CHECKPOINT_KEY', problem: 'is required when NODE_ENV=production' }
+        : null,
+  ],
+);
 export type AuditConfig = ConfigValues<typeof auditConfig.shape>;
 
 export const schedulerConfig = defineConfig({

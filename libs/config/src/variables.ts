@@ -89,6 +89,18 @@ export const Variables = {
   SESSION_CACHE_TTL_MS: variable(integer(0, 10_000), 'How long a gateway may reuse a session validation (revocations evict at once).', {
     default: '2000',
   }),
+  AUDIT_CHECKPOINT_KEY: variable(
+    z
+      .string()
+      .optional()
+      .refine((v) => v === undefined || (/^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length >= 32), {
+        error: 'must be base64 of at least 32 bytes (openssl rand -base64 32)',
+      })
+      .transform((v) => (v === undefined ? undefined : Buffer.from(v, 'base64'))),
+    'HMAC key signing audit checkpoints (base64, ≥ 32 bytes). Required in production.',
+    { sensitive: true },
+  ),
+  AUDIT_CHECKPOINT_INTERVAL: variable(durationSeconds(60, 86_400), 'How often the audit chain head is signed.', { default: '1h' }),
   SESSION_TTL: variable(durationSeconds(60, 90 * 86400), 'Session lifetime (e.g. 7d).', { default: '7d' }),
 } as const;
 

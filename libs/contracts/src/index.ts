@@ -22,3 +22,4 @@ export * from './crypto/encrypt';
 export * from './crypto/decrypt';
 export * from './crypto/rewrap';
 export * from './crypto/keys';
+export * from './audit/audit-query';

@@ -23,6 +23,7 @@ export async function startWardenStack(env: Record<string, string>, apps: readon
       ...(app === 'gateway' ? { GATEWAY_PORT: String(port), GATEWAY_HOST: env['GATEWAY_HOST'] ?? '127.0.0.1' } : { HEALTH_PORT: String(port) }),
     };
     if (app === 'crypto' && !appEnv['KMS_MASTER_KEY']) appEnv['KMS_MASTER_KEY'] = devKey;
+    if (app === 'audit' && !appEnv['AUDIT_CHECKPOINT_KEY']) appEnv['AUDIT_CHECKPOINT_KEY'] = Buffer.alloc(32, 5).toString('base64');
     if (app === 'auth') {
       // Tests that log in pass their own Discord stand-in; others only need the service to start.
       appEnv['DISCORD_CLIENT_ID'] ??= 'warden-test';

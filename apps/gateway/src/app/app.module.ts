@@ -8,6 +8,7 @@ import { MessagingModule } from '@warden/messaging';
 import { RedisModule } from '@warden/redis';
 import { HealthRegistry, READINESS_TIMEOUT_MS } from '@warden/service-host';
 import { AuthModule } from './auth/auth.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthzModule } from './authz/authz.module';
 import { CryptoModule } from './crypto/crypto.module';
 import { GatewayDependencyChecks } from './health/gateway-dependency-checks';
@@ -40,6 +41,7 @@ export class GatewayAppModule {
         AuthModule,
         AuthzModule,
         CryptoModule,
+        AuditModule,
       ],
       controllers: [HealthController, MetricsController],
       providers: [

@@ -1,0 +1,42 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { AuditQuery, AuditVerify } from '@warden/contracts';
+import { NatsRpcClient } from '@warden/messaging';
+import { z } from 'zod';
+import { ValidatedSession } from '../auth/session-authenticator.service';
+import { CurrentSession } from '../auth/session.guard';
+import { RequirePermission } from '../authz/permission.guard';
+import { ZodValidationPipe } from '../validation/zod-validation.pipe';
+
+const EventsQuery = z
+  .object({
+    action: z.string().optional(),
+    actorId: z.string().optional(),
+    from: z.string().optional(),
+    to: z.string().optional(),
+    limit: z
+      .string()
+      .regex(/^\d{1,4}$/, { error: 'must be a whole number from 1 to 500' })
+      .transform(Number)
+      .optional(),
+    cursor: z.string().optional(),
+  })
+  .strict();
+
+/** The audit log through the gateway (audit:read); reading it is itself audited. */
+@Controller('audit')
+export class AuditController {
+  constructor(private readonly rpc: NatsRpcClient) {}
+
+  @Get('events')
+  @RequirePermission('audit', 'read')
+  events(@CurrentSession() session: ValidatedSession, @Query(new ZodValidationPipe(EventsQuery)) query: z.output<typeof EventsQuery>) {
+    return this.rpc.request(AuditQuery, { readerId: session.userId, ...query });
+  }
+
+  @Get('verify')
+  @RequirePermission('audit', 'read')
+  async verify() {
+    const { valid, checked, head, firstBrokenSeq } = await this.rpc.request(AuditVerify, {}, { timeoutMs: 60_000 });
+    return { valid, checked, head, firstBrokenSeq };
+  }
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { defineRequest } from '../contract';
+
+export const AuditRecordView = z.object({
+  seq: z.number().int(),
+  id: z.uuid(),
+  action: z.string(),
+  actorId: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  occurredAt: z.iso.datetime(),
+  source: z.string(),
+  requestId: z.string().nullable(),
+  ip: z.string().nullable(),
+  hash: z.string(),
+});
+export type AuditRecordView = z.infer<typeof AuditRecordView>;
+
+/** `audit.query`: newest first, filtered; `cursor` is the opaque `nextCursor` of the previous page. */
+export const AuditQuery = defineRequest(
+  'audit.query',
+  z
+    .object({
+      readerId: z.string().min(1).max(128),
+      action: z.string().regex(/^SECURITY_[A-Z0-9_]{1,64}$/, { error: 'must be a SECURITY_* action' }).optional(),
+      actorId: z.string().min(1).max(128).optional(),
+      from: z.iso.datetime({ error: 'must be an ISO-8601 UTC time' }).optional(),
+      to: z.iso.datetime({ error: 'must be an ISO-8601 UTC time' }).optional(),
+      limit: z.number().int().min(1, { error: 'must be from 1 to 500' }).max(500, { error: 'must be from 1 to 500' }).default(50),
+      cursor: z.string().regex(/^[1-9]\d{0,17}$/, { error: 'is not a cursor from a previous page' }).optional(),
+    })
+    .strict(),
+  z.object({ items: z.array(AuditRecordView), nextCursor: z.string().nullable() }),
+);
+
+/** `audit.stats`: counts over a window, grouped by action and by actor or IP — what the security scan reads. */
+export const AuditStats = defineRequest(
+  'audit.stats',
+  z
+    .object({
+      from: z.iso.datetime(),
+      to: z.iso.datetime(),
+      groupBy: z.enum(['action', 'actor', 'ip', 'actor_ip']),
+      action: z.string().regex(/^SECURITY_[A-Z0-9_]{1,64}$/).optional(),
+    })
+    .strict(),
+  z.object({ groups: z.array(z.object({ key: z.string().nullable(), secondary: z.string().nullable().optional(), count: z.number().int() })) }),
+);
+
+/** `audit.verify`: recomputes the chain (streaming) and checks the signed checkpoints. */
+export const AuditVerify = defineRequest(
+  'audit.verify',
+  z.object({}).strict(),
+  z.object({
+    valid: z.boolean(),
+    checked: z.number().int(),
+    head: z.object({ seq: z.number().int(), hash: z.string() }).nullable(),
+    firstBrokenSeq: z.number().int().nullable(),
+    checkpoints: z.object({ checked: z.number().int(), latestSeq: z.number().int().nullable() }),
+  }),
+);
+
+/** `audit.checkpoint`: signs the current chain head now (also done periodically). */
+export const AuditCheckpoint = defineRequest(
+  'audit.checkpoint',
+  z.object({}).strict(),
+  z.object({ seq: z.number().int(), hash: z.string(), signedAt: z.iso.datetime() }).nullable(),
+);
