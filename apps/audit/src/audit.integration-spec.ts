@@ -185,5 +185,18 @@ describe('audit service', () => {
       expect(stats.groups).toHaveLength(5);
       expect(stats.groups.reduce((sum: number, g: Reply) => sum + g.count, 0)).toBe(await stored("action = 'SECURITY_PERMISSION_DENIED'"));
     });
+
+    it('audits reads of the audit log, at most once per reader per minute', async () => {
+      await call('audit.query', { readerId: 'reader-once', limit: 1 });
+      await call('audit.query', { readerId: 'reader-once', limit: 2 });
+      await pollUntil(async () => (await db.query("SELECT count(*)::int AS n FROM audit.events WHERE action = 'SECURITY_AUDIT_READ' AND actor_id = 'reader-once'")).rows[0].n, {
+        timeoutMs: 10_000,
+        accept: (n) => n >= 1,
+      });
+      // Two replicas may each record one; never one per query.
+      const n = (await db.query("SELECT count(*)::int AS n FROM audit.events WHERE action = 'SECURITY_AUDIT_READ' AND actor_id = 'reader-once'")).rows[0].n;
+      expect(n).toBeGreaterThanOrEqual(1);
+      expect(n).toBeLessThanOrEqual(2);
+    });
   });
 });

@@ -132,6 +132,22 @@ describe('roles and permissions through the gateway', () => {
     expect(await json(await as(admin, gw1, 'GET', `/authz/users/${user.user.id}/roles`))).toEqual({ userId: user.user.id, roles: ['user'] });
   });
 
+  it('serves the audit log and its verification to audit:read only, with 400 for bad filters', async () => {
+    expect((await as(user, gw1, 'GET', '/audit/events')).status).toBe(403);
+    const events = await pollUntil(async () => json(await as(admin, gw1, 'GET', '/audit/events?limit=5&action=SECURITY_ROLE_CREATED')), {
+      timeoutMs: 10_000,
+      accept: (body) => body.items?.length >= 1,
+    });
+    expect(events.items[0]).toMatchObject({ action: 'SECURITY_ROLE_CREATED', actorId: admin.user.id, details: { role: 'auditor' } });
+    expect((await as(admin, gw1, 'GET', '/audit/events?limit=0')).status).toBe(400);
+    expect((await as(admin, gw1, 'GET', '/audit/events?limit=abc')).status).toBe(400);
+    expect((await as(admin, gw1, 'GET', '/audit/events?from=yesterday')).status).toBe(400);
+    expect((await as(admin, gw1, 'GET', '/audit/events?unknown=1')).status).toBe(400);
+    const verify = await json(await as(admin, gw2, 'GET', '/audit/verify'));
+    expect(verify).toMatchObject({ valid: true, firstBrokenSeq: null, head: { seq: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
+    expect(verify.checked).toBeGreaterThan(5);
+  });
+
   it('denies with 503 (never allows) when the authorization service does not answer', async () => {
     await Promise.all([stack.processes.get('authz')!.stop(), secondAuthz.stop()]);
     const response = await as(admin, gw1, 'GET', '/authz/roles');
