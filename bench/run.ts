@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { formatFigure, ratio, ResultRow } from './lib/measure';
+import { benchAuditIngest } from './audit-ingest.bench';
 import { benchAuthzCheck } from './authz-check.bench';
 import { benchCrypto } from './crypto.bench';
 import { benchSessionValidation } from './session-validation.bench';
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
     ['session-validation', benchSessionValidation],
     ['authz-check', benchAuthzCheck],
     ['crypto', benchCrypto],
+    ['audit-ingest', benchAuditIngest],
   ];
   const rows: ResultRow[] = [];
   for (const [name, suite] of suites) {

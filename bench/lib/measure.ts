@@ -50,7 +50,9 @@ export async function measureHttp(url: string, options: { connections: number; d
 }
 
 export function formatFigure(figure: Figure): string {
-  return `${Math.round(figure.opsPerSecond).toLocaleString('en-US')} ops/s, p50 ${figure.p50Ms.toFixed(2)} ms, p99 ${figure.p99Ms.toFixed(2)} ms${figure.errors ? `, ${figure.errors} errors` : ''}`;
+  const rate = `${Math.round(figure.opsPerSecond).toLocaleString('en-US')} ops/s`;
+  if (Number.isNaN(figure.p99Ms)) return rate;
+  return `${rate}, p50 ${figure.p50Ms.toFixed(2)} ms, p99 ${figure.p99Ms.toFixed(2)} ms${figure.errors ? `, ${figure.errors} errors` : ''}`;
 }
 
 export interface ResultRow {
@@ -62,5 +64,7 @@ export interface ResultRow {
 }
 
 export function ratio(row: ResultRow): string {
-  return `${((row.subjectFigure.opsPerSecond / row.baselineFigure.opsPerSecond) * 100).toFixed(0)}% of baseline throughput, p99 ×${(row.subjectFigure.p99Ms / row.baselineFigure.p99Ms).toFixed(2)}`;
+  const throughput = `${((row.subjectFigure.opsPerSecond / row.baselineFigure.opsPerSecond) * 100).toFixed(0)}% of baseline throughput`;
+  if (Number.isNaN(row.subjectFigure.p99Ms) || row.baselineFigure.p99Ms === 0) return throughput;
+  return `${throughput}, p99 ×${(row.subjectFigure.p99Ms / row.baselineFigure.p99Ms).toFixed(2)}`;
 }
