@@ -4,6 +4,7 @@ import {
   consentAt,
   createIsolatedEnvironment,
   freePort,
+  GENEROUS_RATE_LIMITS,
   IsolatedEnvironment,
   loginThroughGateway,
   pollUntil,
@@ -56,7 +57,7 @@ describe('Discord login and sessions through the gateway', () => {
     };
     stack = await startWardenStack(env, ['gateway', 'auth', 'authz', 'crypto', 'audit', 'scheduler']);
     const port2 = await freePort();
-    secondGateway = ServiceProcess.start('gateway', { ...env, GATEWAY_PORT: String(port2), GATEWAY_HOST: '127.0.0.1' });
+    secondGateway = ServiceProcess.start('gateway', { ...env, ...GENEROUS_RATE_LIMITS, GATEWAY_PORT: String(port2), GATEWAY_HOST: '127.0.0.1' });
     gateway2 = `http://127.0.0.1:${port2}`;
     await secondGateway.waitUntilReady(`${gateway2}/readyz`);
     db = new Client({ connectionString: environment.env['DATABASE_URL'] });

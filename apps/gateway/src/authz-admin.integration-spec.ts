@@ -2,6 +2,7 @@ import { FakeDiscordServer } from '@warden/discord-stand-in';
 import {
   createIsolatedEnvironment,
   freePort,
+  GENEROUS_RATE_LIMITS,
   IsolatedEnvironment,
   loginThroughGateway,
   pollUntil,
@@ -45,7 +46,7 @@ describe('roles and permissions through the gateway', () => {
     };
     stack = await startWardenStack({ ...env, GATEWAY_PORT: String(port1) });
     secondAuthz = await startWardenStack(env, ['authz']);
-    secondGateway = ServiceProcess.start('gateway', { ...env, GATEWAY_PORT: String(port2), GATEWAY_HOST: '127.0.0.1' });
+    secondGateway = ServiceProcess.start('gateway', { ...env, ...GENEROUS_RATE_LIMITS, GATEWAY_PORT: String(port2), GATEWAY_HOST: '127.0.0.1' });
     await secondGateway.waitUntilReady(`${gw2}/readyz`);
     admin = await loginThroughGateway(gw1, discord, ADMIN_DISCORD_ID);
     user = await loginThroughGateway(gw1, discord, USER_DISCORD_ID);

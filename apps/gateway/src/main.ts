@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import fastifyCookie from '@fastify/cookie';
+import fastifyCors from '@fastify/cors';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { gatewayConfig, loadConfigOrExit } from '@warden/config';
@@ -7,6 +8,7 @@ import { installGracefulShutdown } from '@warden/service-host';
 import { Logger } from 'nestjs-pino';
 import { GatewayAppModule } from './app/app.module';
 import { genRequestId, installRequestContext } from './app/edge/request-context.hooks';
+import { installBodyShapeCheck } from './app/edge/body-shape.hook';
 import { installSecurityHeaders } from './app/edge/security-headers';
 import { httpMetrics } from './app/metrics/http-metrics';
 
@@ -18,7 +20,11 @@ async function bootstrap(): Promise<void> {
     bodyLimit: ONE_MIB,
     requestIdHeader: false,
     genReqId: genRequestId,
-    trustProxy: false,
+    // The client is the socket's peer, or the X-Forwarded-For hop added by a proxy we trust — never a
+    // header an untrusted client sent.
+    trustProxy: config.TRUSTED_PROXIES.length > 0 ? config.TRUSTED_PROXIES : false,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
     // Credentials in headers are long; 16 KiB of headers is plenty and bounds abuse.
     maxParamLength: 256,
     return503OnClosing: true,
@@ -27,6 +33,14 @@ async function bootstrap(): Promise<void> {
   await installSecurityHeaders(fastify);
   await fastify.register(fastifyCookie);
   installRequestContext(fastify);
+  installBodyShapeCheck(fastify);
+  await fastify.register(fastifyCors, {
+    origin: (origin, callback) => callback(null, origin !== undefined && config.ALLOWED_ORIGINS.includes(origin)),
+    credentials: true,
+    methods: ['GET', 'POST', 'PUT', 'DELETE'],
+    allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
+    exposedHeaders: ['X-Request-Id', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'Retry-After'],
+  });
   httpMetrics.install(fastify);
 
   const app = await NestFactory.create<NestFastifyApplication>(GatewayAppModule.register(config), adapter, {

@@ -2,6 +2,12 @@ import { z } from 'zod';
 import { variable } from './config-schema';
 import { base64Key, csv, durationSeconds, integer, oneOf, optionalText, port, text, urlList, urlWith } from './value-parsers';
 
+/** `<limit>/<window> [fixed|sliding]`, e.g. `10/1m fixed` (window ≥ 1 s). */
+const rateRule = () =>
+  z
+    .string()
+    .regex(/^\d{1,7}\/\d{1,6}(ms|s|m|h)(\s+(fixed|sliding))?$/, { error: 'must look like 10/1m fixed or 600/60s sliding' });
+
 export const booleanFlag = (description: string, defaultValue: 'on' | 'off') =>
   variable(z.enum(['on', 'off', 'true', 'false', '1', '0'], { error: 'must be on or off' }).transform((v) => ['on', 'true', '1'].includes(v)), description, {
     default: defaultValue,
@@ -101,6 +107,20 @@ export const Variables = {
     { sensitive: true },
   ),
   AUDIT_CHECKPOINT_INTERVAL: variable(durationSeconds(60, 86_400), 'How often the audit chain head is signed.', { default: '1h' }),
+  TRUSTED_PROXIES: variable(
+    csv(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/, 'must be a comma-separated list of IPs or CIDRs'),
+    'Proxies whose X-Forwarded-For hop is trusted (IPs or CIDRs, comma-separated); empty: the socket address is the client.',
+    { default: '' },
+  ),
+  ALLOWED_ORIGINS: variable(
+    csv(/^https?:\/\/[^\s,/]+$/, 'must be a comma-separated list of origins such as https://app.example.com'),
+    'Origins allowed for CORS and for cookie-authenticated unsafe requests (besides the gateway’s own).',
+    { default: '' },
+  ),
+  RATE_LIMIT_LOGIN: variable(rateRule(), 'Login routes, per client IP.', { default: '10/1m fixed' }),
+  RATE_LIMIT_ANONYMOUS: variable(rateRule(), 'Other routes without a valid session, per client IP.', { default: '120/1m sliding' }),
+  RATE_LIMIT_AUTHENTICATED: variable(rateRule(), 'Other routes with a valid session, per user.', { default: '600/1m sliding' }),
+  RATE_LIMIT_GLOBAL_IP: variable(rateRule(), 'Ceiling for every route, per client IP.', { default: '1200/1m fixed' }),
   SESSION_TTL: variable(durationSeconds(60, 90 * 86400), 'Session lifetime (e.g. 7d).', { default: '7d' }),
 } as const;
 

@@ -1,6 +1,14 @@
 import { freePort } from './free-port';
 import { AppName, ServiceProcess } from './service-process';
 
+/** Rate limits no functional test reaches; rate-limit suites set their own rules. */
+export const GENEROUS_RATE_LIMITS: Readonly<Record<string, string>> = {
+  RATE_LIMIT_LOGIN: '1000000/1m fixed',
+  RATE_LIMIT_ANONYMOUS: '1000000/1m fixed',
+  RATE_LIMIT_AUTHENTICATED: '1000000/1m fixed',
+  RATE_LIMIT_GLOBAL_IP: '1000000/1m fixed',
+};
+
 export const BACKEND_APPS: readonly AppName[] = ['auth', 'authz', 'crypto', 'audit', 'scheduler'];
 
 export interface WardenStack {
@@ -22,6 +30,10 @@ export async function startWardenStack(env: Record<string, string>, apps: readon
       ...env,
       ...(app === 'gateway' ? { GATEWAY_PORT: String(port), GATEWAY_HOST: env['GATEWAY_HOST'] ?? '127.0.0.1' } : { HEALTH_PORT: String(port) }),
     };
+    if (app === 'gateway') {
+      // Suites about other behaviour make many requests from one IP; rate-limit suites set their own rules.
+      for (const [rule, value] of Object.entries(GENEROUS_RATE_LIMITS)) appEnv[rule] ??= value;
+    }
     if (app === 'crypto' && !appEnv['KMS_MASTER_KEY']) appEnv['KMS_MASTER_KEY'] = devKey;
     if (app === 'audit' && !appEnv['AUDIT_CHECKPOINT_KEY']) appEnv['AUDIT_CHECKPOINT_KEY'] = Buffer.alloc(32, 5).toString('base64');
     if (app === 'auth') {

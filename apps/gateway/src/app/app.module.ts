@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { AuditClientModule } from '@warden/audit-client';
 import { AppConfig, gatewayConfig, GatewayConfig } from '@warden/config';
@@ -11,6 +11,8 @@ import { AuthModule } from './auth/auth.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthzModule } from './authz/authz.module';
 import { CryptoModule } from './crypto/crypto.module';
+import { SanitizeInterceptor } from './edge/sanitize.interceptor';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { GatewayDependencyChecks } from './health/gateway-dependency-checks';
 import { HealthController } from './health/health.controller';
 import { HttpErrorFilter } from './http-errors/http-error.filter';
@@ -42,11 +44,13 @@ export class GatewayAppModule {
         AuthzModule,
         CryptoModule,
         AuditModule,
+        RateLimitModule,
       ],
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: READINESS_TIMEOUT_MS, useValue: config.READINESS_TIMEOUT_MS },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
+        { provide: APP_INTERCEPTOR, useClass: SanitizeInterceptor },
         HealthRegistry,
         GatewayDependencyChecks,
       ],

@@ -6,6 +6,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { SessionAuthenticator, ValidatedSession } from './session-authenticator.service';
 import { SessionCookies } from './session-cookies';
+import { SanitizePolicy } from '../edge/sanitize.interceptor';
+import { RateLimitClass } from '../rate-limit/rate-limit.guard';
 import { Authenticated, CurrentSession } from './session.guard';
 
 /** What Discord's redirect may carry: single strings only (a repeated parameter is refused). */
@@ -31,6 +33,7 @@ export class AuthController {
 
   /** 302 to Discord's authorize URL; the state is bound to this browser by a short-lived HttpOnly cookie. */
   @Get('discord')
+  @RateLimitClass('login')
   async startLogin(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const started = await this.rpc.request(AuthLoginStart, { ip: request.ip, userAgent: userAgentOf(request) });
     void reply
@@ -41,6 +44,8 @@ export class AuthController {
 
   /** Completes the login: sets the session cookie and answers `{token, expiresAt, user}` (or 302 when configured). */
   @Get('discord/callback')
+  @RateLimitClass('login')
+  @SanitizePolicy('none')
   async completeLogin(@Query() query: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const parsed = CallbackQuery.safeParse(query);
     if (!parsed.success) throw new BadRequestException({ message: 'invalid callback parameters', fields: describeIssues(parsed.error) });

@@ -1,4 +1,5 @@
-import { applyDecorators, CanActivate, createParamDecorator, ExecutionContext, Injectable, UseGuards } from '@nestjs/common';
+import { applyDecorators, CanActivate, createParamDecorator, ExecutionContext, ForbiddenException, Injectable, UseGuards } from '@nestjs/common';
+import { AllowedOrigins } from './allowed-origins';
 import { ErrorCode } from '@warden/contracts';
 import { WardenRpcError } from '@warden/messaging';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -6,6 +7,7 @@ import { SessionAuthenticator, ValidatedSession } from './session-authenticator.
 import { SessionCookies } from './session-cookies';
 
 type AuthenticatedRequest = FastifyRequest & { session?: ValidatedSession };
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Accepts `Authorization: Bearer <token>` or the session cookie; anything else is 401. */
 @Injectable()
@@ -13,6 +15,7 @@ export class SessionGuard implements CanActivate {
   constructor(
     private readonly authenticator: SessionAuthenticator,
     private readonly cookies: SessionCookies,
+    private readonly origins: AllowedOrigins,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -23,6 +26,10 @@ export class SessionGuard implements CanActivate {
     const credential = this.credentialOf(request);
     if (!credential) throw new WardenRpcError(ErrorCode.UNAUTHORIZED, 'authentication required');
     const session = await this.authenticator.validate(credential.token, request.ip);
+    if (credential.via === 'cookie' && UNSAFE_METHODS.has(request.method) && !this.origins.isAllowed(request)) {
+      // Cookie-authenticated unsafe requests must come from our own pages (CSRF); bearer tokens are exempt.
+      throw new ForbiddenException('cross-site request refused: Origin (or Referer) is missing or not allowed');
+    }
     request.session = { ...session, via: credential.via };
     return true;
   }

@@ -6,6 +6,7 @@ import { NatsRpcClient, WardenRpcError } from '@warden/messaging';
 import type { FastifyRequest } from 'fastify';
 import { ValidatedSession } from '../auth/session-authenticator.service';
 import { SessionGuard } from '../auth/session.guard';
+import { RateLimitClass } from '../rate-limit/rate-limit.guard';
 
 const REQUIRED_PERMISSION = Symbol('REQUIRED_PERMISSION');
 
@@ -58,4 +59,9 @@ export class PermissionGuard implements CanActivate {
 
 /** The route needs a session whose user holds RESOURCE:ACTION. */
 export const RequirePermission = (resource: string, action: string) =>
-  applyDecorators(SetMetadata(REQUIRED_PERMISSION, { resource, action }), UseGuards(SessionGuard, PermissionGuard));
+  applyDecorators(
+    SetMetadata(REQUIRED_PERMISSION, { resource, action }),
+    // Administrative routes fail closed when rate limiting cannot be decided.
+    RateLimitClass(action === 'manage' ? 'admin' : 'api'),
+    UseGuards(SessionGuard, PermissionGuard),
+  );

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ValidatedSession } from '../auth/session-authenticator.service';
 import { CurrentSession } from '../auth/session.guard';
 import { RequirePermission } from '../authz/permission.guard';
+import { SanitizePolicy } from '../edge/sanitize.interceptor';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe';
 
 // Plaintext and ciphertext are opaque: validated for shape only, never escaped or altered.
@@ -17,6 +18,7 @@ const VersionParam = new ZodValidationPipe(z.string().regex(/^[1-9]\d{0,8}$/, { 
 
 /** Envelope encryption and key versions (never key material), as DESIGN.md lists them. */
 @Controller('crypto')
+@SanitizePolicy('none')
 export class CryptoController {
   constructor(private readonly rpc: NatsRpcClient) {}
 

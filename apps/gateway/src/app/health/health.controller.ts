@@ -1,9 +1,11 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
+import { NotRateLimited } from '../rate-limit/rate-limit.guard';
 import { evaluateReadiness, HealthRegistry, READINESS_TIMEOUT_MS } from '@warden/service-host';
 
 @Controller()
+@NotRateLimited()
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,

@@ -1,0 +1,103 @@
+import { CanActivate, ExecutionContext, Injectable, Logger, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuditClient } from '@warden/audit-client';
+import { ErrorCode } from '@warden/contracts';
+import { WardenRpcError } from '@warden/messaging';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { SessionAuthenticator } from '../auth/session-authenticator.service';
+import { SessionCookies } from '../auth/session-cookies';
+import { RouteClass } from './rate-limit-rules';
+import { RateLimitDecision, rateLimitDecisions, RateLimiter } from './rate-limiter.service';
+
+const ROUTE_CLASS = Symbol('RATE_LIMIT_ROUTE_CLASS');
+const UNLIMITED = Symbol('RATE_LIMIT_UNLIMITED');
+
+/** Marks a route's class: `login` (strict per-IP rule, fails closed), `admin` (fails closed), `api`. */
+export const RateLimitClass = (routeClass: RouteClass) => SetMetadata(ROUTE_CLASS, routeClass);
+/** Probes and metrics are never limited. */
+export const NotRateLimited = () => SetMetadata(UNLIMITED, true);
+
+/**
+ * Applies the global per-IP ceiling and the route's rule (login per IP, anonymous per IP,
+ * authenticated per user) to every request; answers 429 with Retry-After, and sets RateLimit-Limit,
+ * RateLimit-Remaining and RateLimit-Reset from the route's rule. When Redis cannot answer, login and
+ * admin routes fail closed (503) and the rest fail open — logged and counted in /metrics.
+ */
+@Injectable()
+export class RateLimitGuard implements CanActivate {
+  private readonly logger = new Logger(RateLimitGuard.name);
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly limiter: RateLimiter,
+    private readonly sessions: SessionAuthenticator,
+    private readonly cookies: SessionCookies,
+    private readonly audit: AuditClient,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.reflector.getAllAndOverride<boolean>(UNLIMITED, [context.getHandler(), context.getClass()])) return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const routeClass = this.reflector.getAllAndOverride<RouteClass>(ROUTE_CLASS, [context.getHandler(), context.getClass()]) ?? 'api';
+    const route = `${request.method} ${request.routeOptions?.url ?? 'unmatched'}`;
+
+    const checks: Array<{ rule: RateLimitDecision['rule']; identity: string; actorId: string | null }> = [
+      { rule: this.limiter.rules['global-ip'], identity: `ip:${request.ip}`, actorId: null },
+    ];
+    if (routeClass === 'login') {
+      checks.push({ rule: this.limiter.rules.login, identity: `ip:${request.ip}`, actorId: null });
+    } else {
+      const userId = await this.userOf(request);
+      checks.push(
+        userId
+          ? { rule: this.limiter.rules.authenticated, identity: `user:${userId}`, actorId: userId }
+          : { rule: this.limiter.rules.anonymous, identity: `ip:${request.ip}`, actorId: null },
+      );
+    }
+
+    let shown: RateLimitDecision | null = null;
+    for (const check of checks) {
+      let decision: RateLimitDecision;
+      try {
+        decision = await this.limiter.consume(check.rule, check.identity);
+      } catch (error) {
+        const closed = routeClass !== 'api';
+        rateLimitDecisions.inc({ rule: check.rule.name, outcome: closed ? 'redis_error_closed' : 'redis_error_open' });
+        this.logger.warn(`rate limiting unavailable (${(error as Error).message}); failing ${closed ? 'closed' : 'open'} for ${route}`);
+        if (closed) throw new WardenRpcError(ErrorCode.SERVICE_UNAVAILABLE, 'rate limiting is unavailable; try again shortly');
+        continue;
+      }
+      rateLimitDecisions.inc({ rule: check.rule.name, outcome: decision.allowed ? 'allowed' : 'limited' });
+      shown = decision;
+      if (!decision.allowed) {
+        if (decision.firstViolation) {
+          await this.audit.logSecurityEvent('RATE_LIMIT_EXCEEDED', check.actorId, { key: check.identity, rule: check.rule.name, route, ip: request.ip });
+        }
+        this.setHeaders(reply, decision);
+        void reply.header('Retry-After', String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))));
+        throw new WardenRpcError(ErrorCode.RATE_LIMITED, `rate limit ${check.rule.name} exceeded; retry later`);
+      }
+    }
+    if (shown) this.setHeaders(reply, shown);
+    return true;
+  }
+
+  private setHeaders(reply: FastifyReply, decision: RateLimitDecision): void {
+    void reply.header('RateLimit-Limit', String(decision.rule.limit));
+    void reply.header('RateLimit-Remaining', String(Math.max(0, decision.remaining)));
+    void reply.header('RateLimit-Reset', String(Math.max(0, Math.ceil(decision.resetMs / 1000))));
+  }
+
+  /** The user behind a valid credential (validation is cached), or null: the request is then anonymous. */
+  private async userOf(request: FastifyRequest): Promise<string | null> {
+    const header = request.headers.authorization;
+    const token = header ? /^Bearer[ ]+(\S+)[ ]*$/i.exec(header)?.[1] : request.cookies?.[this.cookies.sessionName];
+    if (!token) return null;
+    try {
+      return (await this.sessions.validate(token, request.ip)).userId;
+    } catch {
+      return null;
+    }
+  }
+}
