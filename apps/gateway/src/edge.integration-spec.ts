@@ -119,6 +119,17 @@ describe('gateway edge', () => {
       for (const [name, value] of Object.entries(SEED_HEADERS)) expect(unavailable.headers.get(name)).toBe(value);
     });
 
+    it('take their values from configuration when overridden', async () => {
+      const custom = await startGateway(
+        { ...environment.env, REDIS_URL: redis.url, NATS_SUBJECT_PREFIX: 'nobody.', SECURITY_HEADER_CSP: "default-src 'self'; img-src *", SECURITY_HEADER_HSTS: 'max-age=600', SECURITY_HEADER_FRAME_OPTIONS: 'SAMEORIGIN' },
+        '/healthz',
+      );
+      const response = await fetch(`${custom}/healthz`);
+      expect(response.headers.get('content-security-policy')).toBe("default-src 'self';img-src *");
+      expect(response.headers.get('strict-transport-security')).toBe('max-age=600');
+      expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+    });
+
     it('marks authenticated answers Cache-Control: no-store', async () => {
       expect((await fetch(`${gw1}/auth/me`, { headers: { authorization: `Bearer ${admin.token}` } })).headers.get('cache-control')).toBe('no-store');
     });

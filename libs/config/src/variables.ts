@@ -117,6 +117,15 @@ export const Variables = {
     'Origins allowed for CORS and for cookie-authenticated unsafe requests (besides the gateway’s own).',
     { default: '' },
   ),
+  SECURITY_HEADER_CSP: variable(text({ pattern: /^[^\r\n]{1,2000}$/, patternHint: 'must be one line' }), 'Content-Security-Policy value.', {
+    default: "default-src 'self'",
+  }),
+  SECURITY_HEADER_HSTS: variable(
+    text({ pattern: /^max-age=\d{1,9}(; ?includeSubDomains)?(; ?preload)?$/, patternHint: 'must look like max-age=31536000; includeSubDomains' }),
+    'Strict-Transport-Security value.',
+    { default: 'max-age=31536000; includeSubDomains' },
+  ),
+  SECURITY_HEADER_FRAME_OPTIONS: variable(oneOf(['DENY', 'SAMEORIGIN']), 'X-Frame-Options value.', { default: 'DENY' }),
   RATE_LIMIT_LOGIN: variable(rateRule(), 'Login routes, per client IP.', { default: '10/1m fixed' }),
   RATE_LIMIT_ANONYMOUS: variable(rateRule(), 'Other routes without a valid session, per client IP.', { default: '120/1m sliding' }),
   RATE_LIMIT_AUTHENTICATED: variable(rateRule(), 'Other routes with a valid session, per user.', { default: '600/1m sliding' }),

@@ -1,11 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { describeIssues, ErrorCode, isErrorCode, ReplyOf, RequestContract, RequestOf } from '@warden/contracts';
 import { ErrorCode as NatsErrorCode, headers as natsHeaders, NatsConnection, NatsError } from 'nats';
+import { Histogram } from 'prom-client';
 import { NATS_CONNECTION, NATS_SUBJECT_PREFIX } from './nats-connection.provider';
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER, RequestContext } from './request-context';
 import { WardenRpcError } from './warden-rpc-error';
 
 export const NATS_REQUEST_TIMEOUT_MS = Symbol('NATS_REQUEST_TIMEOUT_MS');
+
+/** Upstream latency as the caller sees it, by subject and outcome (ok, or the error code). */
+const upstreamLatency = new Histogram({
+  name: 'warden_nats_request_duration_seconds',
+  help: 'NATS request/reply latency seen by the caller, by subject and outcome.',
+  labelNames: ['subject', 'outcome'] as const,
+  buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+});
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -37,6 +46,7 @@ export class NatsRpcClient {
     if (scope?.requestId) headers.set(REQUEST_ID_HEADER, scope.requestId);
     if (scope?.clientIp) headers.set(CLIENT_IP_HEADER, scope.clientIp);
 
+    const stopTimer = upstreamLatency.startTimer({ subject: contract.subject });
     let reply;
     try {
       reply = await this.connection.request(`${this.subjectPrefix}${contract.subject}`, encoder.encode(JSON.stringify(payload)), {
@@ -44,7 +54,9 @@ export class NatsRpcClient {
         headers,
       });
     } catch (error) {
-      throw transportError(error, contract.subject);
+      const failure = transportError(error, contract.subject);
+      stopTimer({ outcome: failure.code });
+      throw failure;
     }
     let body: unknown;
     try {
@@ -57,8 +69,10 @@ export class NatsRpcClient {
       const code = isErrorCode(error?.code) ? error.code : ErrorCode.INTERNAL;
       const message = typeof error?.message === 'string' ? error.message : 'error reply';
       const fields = Array.isArray(error?.fields) ? (error.fields as string[]) : undefined;
+      stopTimer({ outcome: code });
       throw new WardenRpcError(code, message, fields);
     }
+    stopTimer({ outcome: 'ok' });
     return body as ReplyOf<C>;
   }
 }
