@@ -9,6 +9,7 @@ import { formatFigure, ratio, ResultRow } from './lib/measure';
 import { benchAuditIngest } from './audit-ingest.bench';
 import { benchAuthzCheck } from './authz-check.bench';
 import { benchCrypto } from './crypto.bench';
+import { benchGatewayEdge } from './gateway-edge.bench';
 import { benchSessionValidation } from './session-validation.bench';
 
 async function main(): Promise<void> {
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
     ['authz-check', benchAuthzCheck],
     ['crypto', benchCrypto],
     ['audit-ingest', benchAuditIngest],
+    ['gateway-edge', benchGatewayEdge],
   ];
   const rows: ResultRow[] = [];
   for (const [name, suite] of suites) {

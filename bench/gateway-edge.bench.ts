@@ -1,0 +1,64 @@
+import { freePort, loginThroughGateway, pollUntil } from '@warden/testing';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { startNatsEcho } from './lib/baseline-processes';
+import { startBenchStack } from './lib/bench-stack';
+import { measure, measureHttp, ResultRow } from './lib/measure';
+import { FIXED_WINDOW_LUA } from '../apps/gateway/src/app/rate-limit/rate-limit-scripts';
+
+const LIMITS = {
+  RATE_LIMIT_LOGIN: '9999999/1m fixed',
+  RATE_LIMIT_ANONYMOUS: '9999999/1m fixed',
+  RATE_LIMIT_AUTHENTICATED: '9999999/1m sliding',
+  RATE_LIMIT_GLOBAL_IP: '9999999/1m fixed',
+};
+
+/**
+ * An authenticated, permission-guarded, rate-limited route through the full gateway, next to a bare
+ * NestJS-on-Fastify hello with the same headers and a raw node:http handler doing one EVALSHA and one NATS
+ * request/reply; and rate-limit decisions next to a single raw EVALSHA.
+ */
+export async function benchGatewayEdge(durationMs: number): Promise<ResultRow[]> {
+  const rows: ResultRow[] = [];
+  const bench = await startBenchStack({ ...LIMITS, BOOTSTRAP_ADMIN_DISCORD_IDS: '80351110224678913' });
+  const children: Array<ReturnType<typeof spawn>> = [];
+  try {
+    const admin = await loginThroughGateway(bench.gateway, bench.discord, '80351110224678913');
+    const seconds = Math.max(1, Math.round(durationMs / 1000));
+    const route = `${bench.gateway}/authz/users/${admin.user.id}/roles`;
+    const full = await measureHttp(route, { connections: 64, durationSeconds: seconds, headers: { authorization: `Bearer ${admin.token}` } });
+
+    const helloPort = await freePort();
+    children.push(spawn(join(process.cwd(), 'node_modules/.bin/tsx'), ['--tsconfig', 'tsconfig.base.json', 'bench/lib/nest-hello.ts', String(helloPort)], { stdio: 'inherit' }));
+    await pollUntil(() => fetch(`http://127.0.0.1:${helloPort}/`).then((r) => r.ok).catch(() => false), { timeoutMs: 20_000 });
+    const hello = await measureHttp(`http://127.0.0.1:${helloPort}/`, { connections: 64, durationSeconds: seconds });
+
+    const prefix = bench.environment.env['NATS_SUBJECT_PREFIX']!;
+    children.push(startNatsEcho(bench.environment.env['NATS_URL']!, `${prefix}bench.echo`));
+    const rawPort = await freePort();
+    children.push(spawn(process.execPath, ['bench/lib/raw-same-io.js', String(rawPort), bench.environment.env['REDIS_URL']!, bench.environment.env['NATS_URL']!, `${prefix}bench.echo`], { stdio: 'inherit' }));
+    await pollUntil(() => fetch(`http://127.0.0.1:${rawPort}/`).then((r) => r.ok).catch(() => false), { timeoutMs: 10_000 });
+    const raw = await measureHttp(`http://127.0.0.1:${rawPort}/`, { connections: 64, durationSeconds: seconds });
+
+    const subject = 'gateway GET /authz/users/:id/roles (session, 2 rate-limit scripts, authz.check, handler over NATS)';
+    rows.push({ benchmark: 'guarded route, 64 connections', subject, subjectFigure: full, baseline: 'raw node:http with 1 EVALSHA + 1 NATS request', baselineFigure: raw });
+    rows.push({ benchmark: 'guarded route, 64 connections', subject, subjectFigure: full, baseline: 'bare NestJS-on-Fastify hello, same headers', baselineFigure: hello });
+
+    const redis = new Redis(bench.environment.env['REDIS_URL']!);
+    try {
+      const decisionSha = (await redis.script('LOAD', FIXED_WINDOW_LUA)) as string;
+      const trivialSha = (await redis.script('LOAD', 'return 1')) as string;
+      let i = 0;
+      const decisions = await measure(() => redis.evalsha(decisionSha, 1, `bench:rl:${i++ % 1000}`, 1_000_000, 60_000), { concurrency: 64, durationMs });
+      const trivial = await measure(() => redis.evalsha(trivialSha, 0), { concurrency: 64, durationMs });
+      rows.push({ benchmark: 'rate-limit decisions, 64 in flight', subject: 'fixed-window decision script (EVALSHA)', subjectFigure: decisions, baseline: 'raw EVALSHA of `return 1`', baselineFigure: trivial });
+    } finally {
+      redis.disconnect();
+    }
+  } finally {
+    children.forEach((child) => child.kill('SIGTERM'));
+    await bench.dispose();
+  }
+  return rows;
+}
