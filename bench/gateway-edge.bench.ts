@@ -37,7 +37,7 @@ export async function benchGatewayEdge(durationMs: number): Promise<ResultRow[]>
     const prefix = bench.environment.env['NATS_SUBJECT_PREFIX']!;
     children.push(startNatsEcho(bench.environment.env['NATS_URL']!, `${prefix}bench.echo`));
     const rawPort = await freePort();
-    children.push(spawn(process.execPath, ['bench/lib/raw-same-io.js', String(rawPort), bench.environment.env['REDIS_URL']!, bench.environment.env['NATS_URL']!, `${prefix}bench.echo`], { stdio: 'inherit' }));
+    children.push(spawn(process.execPath, ['bench/lib/raw-same-io.cjs', String(rawPort), bench.environment.env['REDIS_URL']!, bench.environment.env['NATS_URL']!, `${prefix}bench.echo`], { stdio: 'inherit' }));
     await pollUntil(() => fetch(`http://127.0.0.1:${rawPort}/`).then((r) => r.ok).catch(() => false), { timeoutMs: 10_000 });
     const raw = await measureHttp(`http://127.0.0.1:${rawPort}/`, { connections: 64, durationSeconds: seconds });
 
