@@ -58,7 +58,7 @@ export async function startWardenStack(env: Record<string, string>, apps: readon
   try {
     // Backends first: the gateway is ready only when all of them answer.
     await Promise.all(apps.filter((a) => a !== 'gateway').map((app) => processes.get(app)!.waitUntilReady(healthUrls.get(app)!)));
-    if (processes.has('gateway')) await processes.get('gateway')!.waitUntilReady(healthUrls.get('gateway')!, 30_000);
+    if (processes.has('gateway')) await processes.get('gateway')!.waitUntilReady(healthUrls.get('gateway')!, 60_000);
   } catch (error) {
     await stack.stop();
     throw error;
