@@ -155,6 +155,17 @@ describe('gateway edge', () => {
       expect(roles.roles.map((r: { name: string }) => r.name)).not.toContain('r1');
     });
 
+    it('publishes an OpenAPI document generated from the routes and their schemas', async () => {
+      const document = await json(await fetch(`${gw1}/openapi.json`));
+      expect(document.openapi).toMatch(/^3\./);
+      expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/auth/me', '/authz/roles', '/crypto/encrypt', '/audit/events']));
+      expect(document.paths['/authz/roles'].post.requestBody.content['application/json'].schema).toMatchObject({
+        properties: { name: { pattern: '^[a-z0-9_:-]{1,64}$' }, description: { maxLength: 500 } },
+        additionalProperties: false,
+      });
+      expect(document.paths['/audit/events'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['limit', 'cursor', 'action']));
+    });
+
     it('lists every offending field of a DTO', async () => {
       const response = await post('/authz/roles', '{"name":"Bad Name","description":7,"extra":1}');
       expect((await json(response)).error.fields).toHaveLength(3);

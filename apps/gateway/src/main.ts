@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCors from '@fastify/cors';
 import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { gatewayConfig, loadConfigOrExit } from '@warden/config';
 import { installGracefulShutdown } from '@warden/service-host';
@@ -48,6 +49,20 @@ async function bootstrap(): Promise<void> {
     abortOnError: false,
   });
   const logger = app.get(Logger);
+  // The OpenAPI document, generated from the routes and the zod schemas that validate them.
+  const openApi = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Warden')
+      .setDescription('Discord login and sessions, RBAC, envelope encryption, audit log and security scans.')
+      .setVersion(process.env['npm_package_version'] ?? '0.1.0')
+      .addBearerAuth()
+      .addCookieAuth('__Host-session')
+      .build(),
+  );
+  fastify.get('/openapi.json', (_request, reply) => {
+    void reply.header('content-type', 'application/json; charset=utf-8').send(openApi);
+  });
   app.useLogger(logger);
   installGracefulShutdown(app, logger, config.SHUTDOWN_TIMEOUT_MS);
   await app.listen({ port: config.GATEWAY_PORT, host: config.GATEWAY_HOST });

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ValidatedSession } from '../auth/session-authenticator.service';
 import { CurrentSession } from '../auth/session.guard';
 import { RequirePermission } from '../authz/permission.guard';
+import { ApiQueryFrom } from '../validation/openapi-from-zod';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe';
 
 const EventsQuery = z
@@ -28,6 +29,7 @@ export class AuditController {
   constructor(private readonly rpc: NatsRpcClient) {}
 
   @Get('events')
+  @ApiQueryFrom(EventsQuery)
   @RequirePermission('audit', 'read')
   events(@CurrentSession() session: ValidatedSession, @Query(new ZodValidationPipe(EventsQuery)) query: z.output<typeof EventsQuery>) {
     return this.rpc.request(AuditQuery, { readerId: session.userId, ...query });

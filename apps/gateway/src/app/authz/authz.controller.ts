@@ -18,6 +18,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ValidatedSession } from '../auth/session-authenticator.service';
 import { Authenticated, CurrentSession } from '../auth/session.guard';
+import { ApiBodyFrom } from '../validation/openapi-from-zod';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe';
 import { PermissionGuard, RequirePermission } from './permission.guard';
 
@@ -42,6 +43,7 @@ export class AuthzController {
   }
 
   @Post('roles')
+  @ApiBodyFrom(CreateRoleBody)
   @HttpCode(201)
   @RequirePermission('roles', 'manage')
   createRole(@CurrentSession() session: ValidatedSession, @Body(new ZodValidationPipe(CreateRoleBody)) body: z.output<typeof CreateRoleBody>) {
@@ -56,12 +58,14 @@ export class AuthzController {
   }
 
   @Post('roles/:name/permissions')
+  @ApiBodyFrom(PermissionBody)
   @RequirePermission('roles', 'manage')
   grant(@CurrentSession() session: ValidatedSession, @Param('name', RoleParam) name: string, @Body(new ZodValidationPipe(PermissionBody)) body: z.output<typeof PermissionBody>) {
     return this.rpc.request(AuthzRolesGrant, { actorId: session.userId, name, ...body });
   }
 
   @Delete('roles/:name/permissions')
+  @ApiBodyFrom(PermissionBody)
   @RequirePermission('roles', 'manage')
   revoke(@CurrentSession() session: ValidatedSession, @Param('name', RoleParam) name: string, @Body(new ZodValidationPipe(PermissionBody)) body: z.output<typeof PermissionBody>) {
     return this.rpc.request(AuthzRolesRevoke, { actorId: session.userId, name, ...body });
@@ -87,6 +91,7 @@ export class AuthzController {
 
   /** Any logged-in user may check their own permissions; checking another user's needs roles:read. */
   @Post('check')
+  @ApiBodyFrom(CheckBody)
   @HttpCode(200)
   @Authenticated()
   async check(@CurrentSession() session: ValidatedSession, @Req() request: FastifyRequest & { session?: ValidatedSession }, @Body(new ZodValidationPipe(CheckBody)) body: z.output<typeof CheckBody>) {

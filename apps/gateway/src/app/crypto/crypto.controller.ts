@@ -6,6 +6,7 @@ import { ValidatedSession } from '../auth/session-authenticator.service';
 import { CurrentSession } from '../auth/session.guard';
 import { RequirePermission } from '../authz/permission.guard';
 import { SanitizePolicy } from '../edge/sanitize.interceptor';
+import { ApiBodyFrom } from '../validation/openapi-from-zod';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe';
 
 // Plaintext and ciphertext are opaque: validated for shape only, never escaped or altered.
@@ -23,6 +24,7 @@ export class CryptoController {
   constructor(private readonly rpc: NatsRpcClient) {}
 
   @Post('encrypt')
+  @ApiBodyFrom(EncryptBody)
   @HttpCode(200)
   @RequirePermission('crypto', 'encrypt')
   encrypt(@Body(new ZodValidationPipe(EncryptBody)) body: z.output<typeof EncryptBody>) {
@@ -30,6 +32,7 @@ export class CryptoController {
   }
 
   @Post('decrypt')
+  @ApiBodyFrom(DecryptBody)
   @HttpCode(200)
   @RequirePermission('crypto', 'decrypt')
   decrypt(@Body(new ZodValidationPipe(DecryptBody)) body: z.output<typeof DecryptBody>) {
@@ -37,6 +40,7 @@ export class CryptoController {
   }
 
   @Post('rewrap')
+  @ApiBodyFrom(RewrapBody)
   @HttpCode(200)
   @RequirePermission('crypto', 'encrypt')
   rewrap(@Body(new ZodValidationPipe(RewrapBody)) body: z.output<typeof RewrapBody>) {
