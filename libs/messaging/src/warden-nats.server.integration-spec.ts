@@ -22,6 +22,7 @@ const Fails = defineRequest('test.fails', z.object({ kind: z.enum(['typed', 'cra
 
 const codec = StringCodec();
 const started: string[] = [];
+const finished: string[] = [];
 
 function echoModule(replica: string) {
   @Controller()
@@ -30,6 +31,7 @@ function echoModule(replica: string) {
     async echo(@ContractPayload(Echo) request: z.output<typeof Echo.request>) {
       started.push(request.text);
       await new Promise((resolve) => setTimeout(resolve, request.delayMs));
+      finished.push(request.text);
       return { text: request.text, requestId: RequestContext.requestId() ?? null, replica };
     }
 
@@ -120,16 +122,13 @@ describe('WardenNatsServer and NatsRpcClient against a real NATS', () => {
     await replicaB.close();
     const seen: string[] = [];
     // Only replica A is left: a slow request is in flight when it starts closing.
-    const slow = rpc.request(Echo, { text: 'slow', delayMs: 700 }).then((r) => {
-      seen.push('answered');
-      return r;
-    });
+    const slow = rpc.request(Echo, { text: 'slow', delayMs: 700 });
     await pollUntil(() => started.includes('slow'), { timeoutMs: 2_000, description: 'the slow request to start' });
-    const closing = replicaA.close().then(() => seen.push('closed'));
+    const closing = replicaA.close().then(() => seen.push(finished.includes('slow') ? 'closed after the handler finished' : 'closed too early'));
     const reply = await slow;
     await closing;
     expect(reply.text).toBe('slow');
-    expect(seen).toEqual(['answered', 'closed']);
+    expect(seen).toEqual(['closed after the handler finished']);
     await expect(rpc.request(Echo, { text: 'late' })).rejects.toMatchObject({ code: ErrorCode.SERVICE_UNAVAILABLE });
   });
 });
