@@ -41,7 +41,8 @@ async function main(): Promise<void> {
     ...rows.map((r) => `| ${r.benchmark} | ${r.subject} | ${formatFigure(r.subjectFigure)} | ${r.baseline} | ${formatFigure(r.baselineFigure)} | ${ratio(r)} |`),
     '',
   ].join('\n');
-  writeFileSync(join(__dirname, 'results.md'), table);
+  // A partial run (BENCH_ONLY) prints its table but leaves the last full results in place.
+  if (!only) writeFileSync(join(__dirname, 'results.md'), table);
   console.log(`\n${table}`);
   process.exit(0);
 }
