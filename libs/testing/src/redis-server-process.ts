@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import Redis from 'ioredis';
+import { killAndWait } from './kill-and-wait';
 import { pollUntil } from './poll-until';
 
 /** A redis-server of the test's own (no persistence, its own port), to stop and restart freely. */
@@ -30,11 +31,7 @@ export class RedisServerProcess {
   }
 
   async stop(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
+    await killAndWait(this.child);
     this.child = null;
   }
 }
