@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   }
 
   for (const app of DATABASE_APPS) {
-    const migrate = spawnSync(process.execPath, [join(ROOT, 'dist/apps', app, 'main.js'), 'migrate'], { cwd: ROOT, env: withKmsKey(env, production), encoding: 'utf8' });
+    const migrate = spawnSync(process.execPath, [join(ROOT, 'dist/apps', app, 'main.js'), 'migrate'], { cwd: ROOT, env: withDevelopmentKeys(env, production), encoding: 'utf8' });
     if (migrate.status !== 0) fail(`migrations of ${app} failed:\n${migrate.stderr || migrate.stdout}`);
     process.stdout.write(`[warden] ${migrate.stdout.trim().split('\n').slice(-1)[0]}\n`);
   }
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
   for (const app of APPS) {
     const child = spawn(process.execPath, ['--enable-source-maps', join(ROOT, 'dist/apps', app, 'main.js')], {
       cwd: ROOT,
-      env: withKmsKey(env, production),
+      env: withDevelopmentKeys(env, production),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     for (const stream of [child.stdout, child.stderr]) {
@@ -132,7 +132,7 @@ async function main(): Promise<void> {
  * Production needs KMS_MASTER_KEY and AUDIT_CHECKPOINT_KEY; locally development keys are generated once
  * and kept in .warden/ (git-ignored), with a warning.
  */
-function withKmsKey(env: Record<string, string>, production: boolean): Record<string, string> {
+function withDevelopmentKeys(env: Record<string, string>, production: boolean): Record<string, string> {
   if (production) return env;
   const withKey = (variable: string, fileName: string, current: Record<string, string>) => {
     if (current[variable]) return current;

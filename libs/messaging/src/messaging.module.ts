@@ -1,8 +1,8 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import { NatsConnection } from 'nats';
+import { connect, NatsConnection } from 'nats';
 import { BroadcastBus } from './broadcast-bus';
 import { natsConnectionOptions, NatsSettings } from './nats-connection-options';
-import { NATS_CONNECTION, NATS_SUBJECT_PREFIX, NatsConnectionState, openNatsConnection } from './nats-connection.provider';
+import { NATS_CONNECTION, NATS_SUBJECT_PREFIX, NatsConnectionState } from './nats-connection.provider';
 import { NATS_REQUEST_TIMEOUT_MS, NatsRpcClient } from './nats-rpc.client';
 
 export interface MessagingSettings extends NatsSettings {
@@ -44,7 +44,7 @@ export class MessagingModule {
       providers: [
         {
           provide: NATS_CONNECTION,
-          useFactory: () => openNatsConnection(natsConnectionOptions(settings, `warden-${service}-client`)),
+          useFactory: () => connect(natsConnectionOptions(settings, `warden-${service}-client`)),
         },
         { provide: NATS_SUBJECT_PREFIX, useValue: settings.NATS_SUBJECT_PREFIX },
         { provide: NATS_REQUEST_TIMEOUT_MS, useValue: settings.NATS_REQUEST_TIMEOUT_MS },

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { connect, NatsConnection } from 'nats';
+import { NatsConnection } from 'nats';
 
 /** DI token of the process's client-side NATS connection (requests, broadcasts, JetStream). */
 export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
@@ -40,8 +40,4 @@ export class NatsConnectionState {
   get isUp(): boolean {
     return this.up;
   }
-}
-
-export async function openNatsConnection(options: Parameters<typeof connect>[0]): Promise<NatsConnection> {
-  return connect(options);
 }

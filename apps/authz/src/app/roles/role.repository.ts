@@ -10,20 +10,22 @@ type Db = DataSource | EntityManager;
 export class RoleRepository {
   constructor(readonly db: DataSource) {}
 
-  async list(db: Db = this.db): Promise<RoleView[]> {
+  async list(db: Db = this.db, name?: string): Promise<RoleView[]> {
     const { rows } = await sql<{ name: string; description: string; created_at: Date; permissions: Array<{ resource: string; action: string }> }>(
       db,
       `SELECT r.name, r.description, r.created_at,
               COALESCE(json_agg(json_build_object('resource', p.resource, 'action', p.action) ORDER BY p.resource, p.action)
                        FILTER (WHERE p.role_name IS NOT NULL), '[]') AS permissions
          FROM authz.roles r LEFT JOIN authz.role_permissions p ON p.role_name = r.name
+        WHERE $1::text IS NULL OR r.name = $1
         GROUP BY r.name ORDER BY r.name`,
+      [name ?? null],
     );
     return rows.map((r) => ({ name: r.name, description: r.description, permissions: r.permissions, createdAt: r.created_at.toISOString() }));
   }
 
   async find(name: string, db: Db = this.db): Promise<RoleView | null> {
-    return (await this.list(db)).find((r) => r.name === name) ?? null;
+    return (await this.list(db, name))[0] ?? null;
   }
 
   /** Locks the role's row for the rest of the transaction (serialises changes to one role). */

@@ -23,6 +23,7 @@ export class SessionAuthenticator implements OnModuleInit {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly keyBySession = new Map<string, string>();
   private readonly ttlMs: number;
+  private readonly perRequest = new WeakMap<object, { token: string; result: Promise<ReplyOf<typeof AuthSessionValidate>> }>();
 
   constructor(
     private readonly rpc: NatsRpcClient,
@@ -36,6 +37,18 @@ export class SessionAuthenticator implements OnModuleInit {
     this.broadcast.subscribe(SessionRevoked, ({ sessionIds }) => {
       for (const sessionId of sessionIds) this.forget(sessionId);
     });
+  }
+
+  /**
+   * Validates once per HTTP request: the rate-limit guard and the session guard both need the session,
+   * and an invalid token (never cached) must not cost two round trips.
+   */
+  validateForRequest(request: object, token: string, ip: string): Promise<ReplyOf<typeof AuthSessionValidate>> {
+    const memo = this.perRequest.get(request);
+    if (memo && memo.token === token) return memo.result;
+    const result = this.validate(token, ip);
+    this.perRequest.set(request, { token, result });
+    return result;
   }
 
   async validate(token: string, ip: string): Promise<ReplyOf<typeof AuthSessionValidate>> {

@@ -4,6 +4,7 @@ import { ErrorCode } from '@warden/contracts';
 import { WardenRpcError } from '@warden/messaging';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SessionAuthenticator, ValidatedSession } from './session-authenticator.service';
+import { readSessionCredential } from './session-credential';
 import { SessionCookies } from './session-cookies';
 
 type AuthenticatedRequest = FastifyRequest & { session?: ValidatedSession };
@@ -23,26 +24,15 @@ export class SessionGuard implements CanActivate {
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     // Authenticated answers are never cached by browsers or proxies, errors included.
     void reply.header('Cache-Control', 'no-store');
-    const credential = this.credentialOf(request);
+    const credential = readSessionCredential(request, this.cookies.sessionName);
     if (!credential) throw new WardenRpcError(ErrorCode.UNAUTHORIZED, 'authentication required');
-    const session = await this.authenticator.validate(credential.token, request.ip);
+    const session = await this.authenticator.validateForRequest(request, credential.token, request.ip);
     if (credential.via === 'cookie' && UNSAFE_METHODS.has(request.method) && !this.origins.isAllowed(request)) {
       // Cookie-authenticated unsafe requests must come from our own pages (CSRF); bearer tokens are exempt.
       throw new ForbiddenException('cross-site request refused: Origin (or Referer) is missing or not allowed');
     }
     request.session = { ...session, via: credential.via };
     return true;
-  }
-
-  private credentialOf(request: FastifyRequest): { token: string; via: 'bearer' | 'cookie' } | null {
-    const header = request.headers.authorization;
-    if (header !== undefined) {
-      const match = /^Bearer[ ]+(\S+)[ ]*$/i.exec(header);
-      if (!match) throw new WardenRpcError(ErrorCode.UNAUTHORIZED, 'malformed Authorization header; use "Bearer <token>"');
-      return { token: match[1]!, via: 'bearer' };
-    }
-    const cookie = request.cookies?.[this.cookies.sessionName];
-    return cookie ? { token: cookie, via: 'cookie' } : null;
   }
 }
 

@@ -6,6 +6,7 @@ import { WardenRpcError } from '@warden/messaging';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SessionAuthenticator } from '../auth/session-authenticator.service';
 import { SessionCookies } from '../auth/session-cookies';
+import { readSessionCredential } from '../auth/session-credential';
 import { RouteClass } from './rate-limit-rules';
 import { RateLimitDecision, rateLimitDecisions, RateLimiter } from './rate-limiter.service';
 
@@ -91,11 +92,9 @@ export class RateLimitGuard implements CanActivate {
 
   /** The user behind a valid credential (validation is cached), or null: the request is then anonymous. */
   private async userOf(request: FastifyRequest): Promise<string | null> {
-    const header = request.headers.authorization;
-    const token = header ? /^Bearer[ ]+(\S+)[ ]*$/i.exec(header)?.[1] : request.cookies?.[this.cookies.sessionName];
-    if (!token) return null;
     try {
-      return (await this.sessions.validate(token, request.ip)).userId;
+      const credential = readSessionCredential(request, this.cookies.sessionName);
+      return credential ? (await this.sessions.validateForRequest(request, credential.token, request.ip)).userId : null;
     } catch {
       return null;
     }
