@@ -50,18 +50,23 @@ export class ServiceProcess {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** Waits until `url` answers 200 (its /readyz), failing early if the process exits. */
+  /** Waits until `url` answers 200 (its /readyz), failing at once if the process exits. */
   async waitUntilReady(url: string, timeoutMs = 30_000): Promise<void> {
     let lastAnswer = 'no answer';
-    await pollUntil(
+    const ready = pollUntil(
       async () => {
-        if (!this.isRunning) throw new Error(`${this.app} exited during start-up:\n${this.output.join('')}`);
         const response = await fetch(url).catch(() => null);
         if (response && response.status !== 200) lastAnswer = `${response.status} ${(await response.text()).slice(0, 500)}`;
         return response?.status === 200;
       },
       { timeoutMs, intervalMs: 100, description: `${this.app} to be ready at ${url}` },
-    ).catch((error: Error) => {
+    );
+    const exited = this.exited.then((result) => {
+      throw new Error(`${this.app} exited during start-up (${result.signal ?? `code ${result.code}`})`);
+    });
+    // A later, normal exit (stop) must not surface as an unhandled rejection.
+    exited.catch(() => undefined);
+    await Promise.race([ready, exited]).catch((error: Error) => {
       throw new Error(`${error.message}\nlast answer: ${lastAnswer}\n--- ${this.app} output ---\n${this.output.join('').slice(-4000)}`);
     });
   }
