@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { AuthzChanged, AuthzUserRoles } from '@warden/contracts';
-import { BroadcastBus, NatsConnectionState, NatsRpcClient } from '@warden/messaging';
+import { AuthzChanged, AuthzUserRoles, ErrorCode } from '@warden/contracts';
+import { BroadcastBus, NatsConnectionState, NatsRpcClient, rpcError } from '@warden/messaging';
 
 /** Bounds staleness should a broadcast be missed; changes normally evict at once. */
 const MAX_AGE_MS = 30_000;
@@ -38,7 +38,10 @@ export class UserRolesLookup implements OnModuleInit {
     const cached = this.cache.get(userId);
     if (cached && Date.now() - cached.at < MAX_AGE_MS) return cached.roles;
     const generation = this.generation;
-    const { roles } = await this.rpc.request(AuthzUserRoles, { userId }, { timeoutMs: 2_000 });
+    // Whatever went wrong in authz (down, draining, failing), for our callers it is a dependency outage.
+    const { roles } = await this.rpc.request(AuthzUserRoles, { userId }, { timeoutMs: 2_000 }).catch(() => {
+      throw rpcError(ErrorCode.SERVICE_UNAVAILABLE, 'roles are unavailable: the authz service did not answer');
+    });
     if (generation === this.generation) {
       if (this.cache.size >= MAX_USERS) this.cache.delete(this.cache.keys().next().value!);
       this.cache.set(userId, { roles, at: Date.now() });
