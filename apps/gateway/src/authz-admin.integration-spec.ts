@@ -96,11 +96,14 @@ describe('roles and permissions through the gateway', () => {
     expect(await json(await as(admin, gw2, 'GET', `/authz/users/${user.user.id}/roles`))).toEqual({ userId: user.user.id, roles: ['auditor', 'user'] });
     expect(await canReadAudit(gw2)).toBe(true);
     expect(await canReadAudit(gw1)).toBe(true);
+    // The guarded route's answer is now in gw2's decision cache (PERMISSION_CACHE_TTL_MS, 2 s).
+    expect((await as(user, gw2, 'GET', '/audit/events?limit=1')).status).toBe(200);
 
     const revoke = await as(admin, gw1, 'DELETE', '/authz/roles/auditor/permissions', { resource: 'audit', action: 'read' });
     expect(revoke.status).toBe(200);
     const revokedAt = Date.now();
     await pollUntil(async () => !(await canReadAudit(gw2)), { timeoutMs: 2_000, intervalMs: 2 });
+    await pollUntil(async () => (await as(user, gw2, 'GET', '/audit/events?limit=1')).status === 403, { timeoutMs: 2_000, intervalMs: 2 });
     expect(Date.now() - revokedAt).toBeLessThanOrEqual(100);
   });
 

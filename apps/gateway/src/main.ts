@@ -10,6 +10,7 @@ import { Logger } from 'nestjs-pino';
 import { GatewayAppModule } from './app/app.module';
 import { genRequestId, installRequestContext } from './app/edge/request-context.hooks';
 import { installBodyShapeCheck } from './app/edge/body-shape.hook';
+import { installInputSanitizer } from './app/edge/input-sanitizer';
 import { installSecurityHeaders } from './app/edge/security-headers';
 import { httpMetrics } from './app/metrics/http-metrics';
 
@@ -35,6 +36,7 @@ async function bootstrap(): Promise<void> {
   await fastify.register(fastifyCookie);
   installRequestContext(fastify);
   installBodyShapeCheck(fastify);
+  installInputSanitizer(fastify);
   await fastify.register(fastifyCors, {
     origin: (origin, callback) => callback(null, origin !== undefined && config.ALLOWED_ORIGINS.includes(origin)),
     credentials: true,

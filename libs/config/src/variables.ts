@@ -95,6 +95,9 @@ export const Variables = {
   SESSION_CACHE_TTL_MS: variable(integer(0, 10_000), 'How long a gateway may reuse a session validation (revocations evict at once).', {
     default: '2000',
   }),
+  PERMISSION_CACHE_TTL_MS: variable(integer(0, 10_000), 'How long a gateway may reuse an authz.check answer (authz changes evict at once).', {
+    default: '2000',
+  }),
   AUDIT_CHECKPOINT_KEY: variable(
     z
       .string()

@@ -75,7 +75,7 @@ export class ServiceHostModule {
     return {
       module: ServiceHostModule,
       imports: [
-        loggingModule({ service, level: config.LOG_LEVEL, logHttpRequests: false }),
+        loggingModule({ service, level: config.LOG_LEVEL }),
         MessagingModule.forRoot(service, config),
         AuditClientModule.forRoot({ source: service, stream: config.AUDIT_STREAM, subjectPrefix: config.NATS_SUBJECT_PREFIX }),
         TerminusModule.forRoot({ logger: false }),

@@ -1,5 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { AuditClientModule } from '@warden/audit-client';
 import { AppConfig, gatewayConfig, GatewayConfig } from '@warden/config';
@@ -11,7 +11,6 @@ import { AuthModule } from './auth/auth.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthzModule } from './authz/authz.module';
 import { CryptoModule } from './crypto/crypto.module';
-import { SanitizeInterceptor } from './edge/sanitize.interceptor';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { GatewayDependencyChecks } from './health/gateway-dependency-checks';
 import { HealthController } from './health/health.controller';
@@ -35,7 +34,7 @@ export class GatewayAppModule {
       module: GatewayAppModule,
       imports: [
         GatewayConfigModule.register(config),
-        loggingModule({ service: 'gateway', level: config.LOG_LEVEL, logHttpRequests: true }),
+        loggingModule({ service: 'gateway', level: config.LOG_LEVEL }),
         MessagingModule.forRoot('gateway', config),
         AuditClientModule.forRoot({ source: 'gateway', stream: config.AUDIT_STREAM, subjectPrefix: config.NATS_SUBJECT_PREFIX }),
         RedisModule.forRoot('gateway', config),
@@ -50,7 +49,6 @@ export class GatewayAppModule {
       providers: [
         { provide: READINESS_TIMEOUT_MS, useValue: config.READINESS_TIMEOUT_MS },
         { provide: APP_FILTER, useClass: HttpErrorFilter },
-        { provide: APP_INTERCEPTOR, useClass: SanitizeInterceptor },
         HealthRegistry,
         GatewayDependencyChecks,
       ],

@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { SessionAuthenticator, ValidatedSession } from './session-authenticator.service';
 import { SessionCookies } from './session-cookies';
-import { SanitizePolicy } from '../edge/sanitize.interceptor';
+import { SanitizePolicy } from '../edge/input-sanitizer';
 import { RateLimitClass } from '../rate-limit/rate-limit.guard';
 import { Authenticated, CurrentSession } from './session.guard';
 

@@ -1,12 +1,13 @@
 import { applyDecorators, CanActivate, ExecutionContext, ForbiddenException, Injectable, SetMetadata, UseGuards } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuditClient } from '@warden/audit-client';
-import { AuthzCheck, ErrorCode } from '@warden/contracts';
-import { NatsRpcClient, WardenRpcError } from '@warden/messaging';
+import { ErrorCode } from '@warden/contracts';
+import { WardenRpcError } from '@warden/messaging';
 import type { FastifyRequest } from 'fastify';
 import { ValidatedSession } from '../auth/session-authenticator.service';
 import { SessionGuard } from '../auth/session.guard';
 import { RateLimitClass } from '../rate-limit/rate-limit.guard';
+import { PermissionDecisions } from './permission-decisions.service';
 
 const REQUIRED_PERMISSION = Symbol('REQUIRED_PERMISSION');
 
@@ -16,14 +17,15 @@ export interface RequiredPermission {
 }
 
 /**
- * Asks the authorization service for every request to the route. Denied: 403 and a
+ * Asks the authorization service (through the gateway's short-lived, broadcast-invalidated decision
+ * cache) for every request to the route. Denied: 403 and a
  * SECURITY_PERMISSION_DENIED event. No answer, a timeout or any error: deny with 503 — never a silent allow.
  */
 @Injectable()
 export class PermissionGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    private readonly rpc: NatsRpcClient,
+    private readonly decisions: PermissionDecisions,
     private readonly audit: AuditClient,
   ) {}
 
@@ -40,7 +42,7 @@ export class PermissionGuard implements CanActivate {
     if (!session) throw new WardenRpcError(ErrorCode.UNAUTHORIZED, 'authentication required');
     let allowed: boolean;
     try {
-      allowed = (await this.rpc.request(AuthzCheck, { userId: session.userId, resource: required.resource, action: required.action })).allowed;
+      allowed = await this.decisions.isAllowed(session.userId, required.resource, required.action);
     } catch {
       throw new WardenRpcError(ErrorCode.SERVICE_UNAVAILABLE, 'permission could not be checked; denied');
     }

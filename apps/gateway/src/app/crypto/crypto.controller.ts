@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ValidatedSession } from '../auth/session-authenticator.service';
 import { CurrentSession } from '../auth/session.guard';
 import { RequirePermission } from '../authz/permission.guard';
-import { SanitizePolicy } from '../edge/sanitize.interceptor';
+import { SanitizePolicy } from '../edge/input-sanitizer';
 import { ApiBodyFrom } from '../validation/openapi-from-zod';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe';
 

@@ -1,18 +1,18 @@
+import { logHttpRequest } from '@warden/logging';
 import { acceptRequestId, RequestContext } from '@warden/messaging';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 
 /** Fastify's request id: the client's X-Request-Id when well-formed, else a fresh UUID. */
-export const genRequestId: NonNullable<FastifyServerOptions['genReqId']> = (raw: IncomingMessage) => {
-  const id = acceptRequestId(raw.headers['x-request-id']);
-  // pino-http reads the same id from the raw request, so log lines and replies agree.
-  (raw as IncomingMessage & { id?: string }).id = id;
-  return id;
-};
+export const genRequestId: NonNullable<FastifyServerOptions['genReqId']> = (raw: IncomingMessage) => acceptRequestId(raw.headers['x-request-id']);
+
+/** Probes and scrapes would drown the request log. */
+const UNLOGGED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 /**
- * Returns the request id on every response, and runs the handler (guards, pipes, controller, NATS
- * calls) inside the request's context so the id reaches every service and audit event.
+ * Returns the request id on every response, runs the handler (guards, pipes, controller, NATS calls)
+ * inside the request's context so the id reaches every service and audit event, and logs one line per
+ * request.
  */
 export function installRequestContext(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -22,5 +22,12 @@ export function installRequestContext(fastify: FastifyInstance): void {
   // preHandler runs after the body is parsed, so the context survives the body's async read.
   fastify.addHook('preHandler', (request, _reply, done) => {
     RequestContext.run({ requestId: request.id, clientIp: request.ip }, done);
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const path = request.routeOptions.url ?? request.url.split('?')[0] ?? '';
+    if (!UNLOGGED_PATHS.has(path)) {
+      logHttpRequest({ requestId: request.id, method: request.method, path, statusCode: reply.statusCode, responseTimeMs: reply.elapsedTime });
+    }
+    done();
   });
 }

@@ -57,18 +57,19 @@ export class RateLimitGuard implements CanActivate {
       );
     }
 
+    // Both decisions are asked at once: one pipelined round trip to Redis instead of two.
+    const outcomes = await Promise.allSettled(checks.map((check) => this.limiter.consume(check.rule, check.identity)));
     let shown: RateLimitDecision | null = null;
-    for (const check of checks) {
-      let decision: RateLimitDecision;
-      try {
-        decision = await this.limiter.consume(check.rule, check.identity);
-      } catch (error) {
+    for (const [index, check] of checks.entries()) {
+      const outcome = outcomes[index]!;
+      if (outcome.status === 'rejected') {
         const closed = routeClass !== 'api';
         rateLimitDecisions.inc({ rule: check.rule.name, outcome: closed ? 'redis_error_closed' : 'redis_error_open' });
-        this.logger.warn(`rate limiting unavailable (${(error as Error).message}); failing ${closed ? 'closed' : 'open'} for ${route}`);
+        this.logger.warn(`rate limiting unavailable (${(outcome.reason as Error).message}); failing ${closed ? 'closed' : 'open'} for ${route}`);
         if (closed) throw new WardenRpcError(ErrorCode.SERVICE_UNAVAILABLE, 'rate limiting is unavailable; try again shortly');
         continue;
       }
+      const decision = outcome.value;
       rateLimitDecisions.inc({ rule: check.rule.name, outcome: decision.allowed ? 'allowed' : 'limited' });
       shown = decision;
       if (!decision.allowed) {

@@ -1,0 +1,69 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { AppConfig, gatewayConfig } from '@warden/config';
+import { AuthzChanged, AuthzCheck } from '@warden/contracts';
+import { BroadcastBus, NatsConnectionState, NatsRpcClient } from '@warden/messaging';
+
+const MAX_CACHED = 50_000;
+
+interface CachedDecision {
+  userId: string;
+  allowed: boolean;
+  until: number;
+}
+
+/**
+ * `authz.check` for the gateway's guards, remembering each (user, resource, action) answer for
+ * PERMISSION_CACHE_TTL_MS. `events.authz.changed` (published and flushed before authz answers a change)
+ * evicts at once, a NATS reconnect (broadcasts may have been missed) forgets everything, and an answer
+ * that was in flight while anything changed is used once but never cached — so a revoked permission is
+ * never granted from memory.
+ */
+@Injectable()
+export class PermissionDecisions implements OnModuleInit {
+  private readonly entries = new Map<string, CachedDecision>();
+  private readonly ttlMs: number;
+  private generation = 0;
+
+  constructor(
+    private readonly rpc: NatsRpcClient,
+    private readonly broadcast: BroadcastBus,
+    private readonly natsState: NatsConnectionState,
+    config: AppConfig<typeof gatewayConfig.shape>,
+  ) {
+    this.ttlMs = config.get('PERMISSION_CACHE_TTL_MS');
+  }
+
+  onModuleInit(): void {
+    this.broadcast.subscribe(AuthzChanged, (change) => (change.allUsers ? this.forgetAll() : this.forgetUsers(change.userIds)));
+    this.natsState.onReconnect(() => this.forgetAll());
+  }
+
+  /** Throws when authz cannot answer; the caller denies. */
+  async isAllowed(userId: string, resource: string, action: string): Promise<boolean> {
+    const key = `${userId}\u0000${resource}\u0000${action}`;
+    const now = Date.now();
+    const cached = this.entries.get(key);
+    if (cached && cached.until > now) return cached.allowed;
+    if (cached) this.entries.delete(key);
+
+    const generation = this.generation;
+    const { allowed } = await this.rpc.request(AuthzCheck, { userId, resource, action });
+    if (this.ttlMs > 0 && generation === this.generation) {
+      if (this.entries.size >= MAX_CACHED) this.entries.delete(this.entries.keys().next().value!);
+      this.entries.set(key, { userId, allowed, until: now + this.ttlMs });
+    }
+    return allowed;
+  }
+
+  private forgetUsers(userIds: readonly string[]): void {
+    this.generation += 1;
+    if (userIds.length === 0) return;
+    const affected = new Set(userIds);
+    for (const [key, entry] of this.entries) if (affected.has(entry.userId)) this.entries.delete(key);
+  }
+
+  private forgetAll(): void {
+    this.generation += 1;
+    this.entries.clear();
+  }
+}
