@@ -258,7 +258,8 @@ describe('gateway edge', () => {
 
   describe('request log', () => {
     it('writes one line per request with its request id, route and status — never a token or the query string', async () => {
-      const base = await startGateway({ ...environment.env, REDIS_URL: redis.url, LOG_LEVEL: 'info', DISCORD_CLIENT_ID: 'warden-it', DISCORD_CLIENT_SECRET: 'it-secret-0123456789', DISCORD_CALLBACK_URL: `${gw1}/auth/discord/callback`, DISCORD_API_URL: 'http://127.0.0.1:9' });
+      // Its own key prefix: earlier tests used up the admin's rate limit.
+      const base = await startGateway({ ...environment.env, REDIS_URL: redis.url, REDIS_KEY_PREFIX: `${environment.env['REDIS_KEY_PREFIX']}request-log:`, LOG_LEVEL: 'info', DISCORD_CLIENT_ID: 'warden-it', DISCORD_CLIENT_SECRET: 'it-secret-0123456789', DISCORD_CALLBACK_URL: `${gw1}/auth/discord/callback`, DISCORD_API_URL: 'http://127.0.0.1:9' });
       const gateway = extraGateways[extraGateways.length - 1]!;
       const me = await fetch(`${base}/auth/me`, { headers: { authorization: `Bearer ${admin.token}`, 'x-request-id': 'edge-log-me-1' } });
       expect(me.status).toBe(200);

@@ -11,6 +11,8 @@ import { GatewayAppModule } from './app/app.module';
 import { genRequestId, installRequestContext } from './app/edge/request-context.hooks';
 import { installBodyShapeCheck } from './app/edge/body-shape.hook';
 import { installInputSanitizer } from './app/edge/input-sanitizer';
+import { IpBlocklistCache } from './app/security/ip-blocklist.cache';
+import { installIpBlocklist } from './app/security/ip-blocklist.hook';
 import { installSecurityHeaders } from './app/edge/security-headers';
 import { httpMetrics } from './app/metrics/http-metrics';
 
@@ -51,6 +53,7 @@ async function bootstrap(): Promise<void> {
     abortOnError: false,
   });
   const logger = app.get(Logger);
+  installIpBlocklist(fastify, app.get(IpBlocklistCache));
   // The OpenAPI document, generated from the routes and the zod schemas that validate them.
   const openApi = SwaggerModule.createDocument(
     app,

@@ -22,6 +22,11 @@ export interface AuditClientOptions {
 export interface AuditContext {
   /** The client's IP, when not already carried by the request context. */
   ip?: string | null;
+  /**
+   * A deterministic event id, for events a retried job may emit again: JetStream and the audit service
+   * both drop a second event with the same id, so it is stored once.
+   */
+  eventId?: string;
 }
 
 const encoder = new TextEncoder();
@@ -70,7 +75,7 @@ export class AuditClient implements OnModuleInit {
   ): Promise<SecurityEvent> {
     const scope = RequestContext.current();
     const event: SecurityEvent = {
-      id: randomUUID(),
+      id: context.eventId ?? randomUUID(),
       action: securityAction(type),
       actorId,
       details,

@@ -1,3 +1,4 @@
+import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { variable } from './config-schema';
 import { base64Key, csv, durationSeconds, integer, oneOf, optionalText, port, text, urlList, urlWith } from './value-parsers';
@@ -12,6 +13,22 @@ export const booleanFlag = (description: string, defaultValue: 'on' | 'off') =>
   variable(z.enum(['on', 'off', 'true', 'false', '1', '0'], { error: 'must be on or off' }).transform((v) => ['on', 'true', '1'].includes(v)), description, {
     default: defaultValue,
   });
+
+/** A cron pattern (5 fields, or 6 with seconds), checked by the parser BullMQ uses. */
+function cronPattern(): z.ZodType<string> {
+  return z.string().refine(
+    (pattern) => {
+      if (!/^\S+(\s+\S+){4,5}$/.test(pattern.trim())) return false;
+      try {
+        CronExpressionParser.parse(pattern, { tz: 'UTC' });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { error: 'must be a cron pattern such as "0 3 * * *"' },
+  );
+}
 
 /**
  * The catalogue of every environment variable Warden reads. Each app's definition picks from it, so a
@@ -134,6 +151,32 @@ export const Variables = {
   RATE_LIMIT_AUTHENTICATED: variable(rateRule(), 'Other routes with a valid session, per user.', { default: '600/1m sliding' }),
   RATE_LIMIT_GLOBAL_IP: variable(rateRule(), 'Ceiling for every route, per client IP.', { default: '1200/1m fixed' }),
   SESSION_TTL: variable(durationSeconds(60, 90 * 86400), 'Session lifetime (e.g. 7d).', { default: '7d' }),
+  KEY_ROTATION_INTERVAL: variable(durationSeconds(1, 365 * 86400), 'How often the scheduler rotates the encryption key (e.g. 30d).', {
+    default: '30d',
+  }),
+  SECURITY_SCAN_CRON: variable(cronPattern(), 'When the daily security scan runs: a cron pattern in UTC (5 fields, or 6 with seconds).', {
+    default: '0 3 * * *',
+  }),
+  SECURITY_SCAN_WINDOW: variable(durationSeconds(1, 31 * 86400), 'How far back each security scan looks (e.g. 24h).', { default: '24h' }),
+  SCAN_FAILED_LOGINS_PER_IP: variable(integer(1, 1_000_000), 'Failed logins from one IP in a scan window that make a finding.', { default: '10' }),
+  SCAN_FAILED_LOGINS_PER_ACCOUNT: variable(integer(1, 1_000_000), 'Failed authentications of one account in a window that make a finding.', {
+    default: '5',
+  }),
+  SCAN_STUFFING_ACCOUNTS_PER_IP: variable(integer(2, 1_000_000), 'Distinct accounts failing from one IP in a window that make a credential-stuffing finding.', {
+    default: '5',
+  }),
+  SCAN_PERMISSION_DENIALS_PER_USER: variable(integer(1, 1_000_000), 'Permission denials of one user in a window that make a finding.', {
+    default: '20',
+  }),
+  SCAN_DECRYPT_FAILURES_PER_ACTOR: variable(integer(1, 1_000_000), 'Decrypt failures of one actor in a window that make a finding.', { default: '10' }),
+  SCAN_RATE_LIMIT_VIOLATIONS_PER_KEY: variable(integer(1, 1_000_000), 'Rate-limit violations (one per key per limit window) of one key in a scan window that make a finding.', {
+    default: '5',
+  }),
+  SCAN_AUTOBAN: booleanFlag('Block the IP of every high-severity finding at the gateway (403 IP_BLOCKED).', 'off'),
+  SCAN_AUTOBAN_TTL: variable(durationSeconds(1, 30 * 86400), 'How long an auto-ban lasts (e.g. 1h).', { default: '1h' }),
+  SCHEDULER_JOB_LOCK_MS: variable(integer(1_000, 600_000), 'Lock of a running job; a worker silent this long is presumed dead and its job runs again.', {
+    default: '30000',
+  }),
 } as const;
 
 /** HEALTH_PORT is per service; its default differs per app. */

@@ -24,6 +24,8 @@ export const ErrorCode = {
   INVALID_CIPHERTEXT: 'INVALID_CIPHERTEXT',
   DECRYPT_FAILED: 'DECRYPT_FAILED',
   KEY_DESTROYED: 'KEY_DESTROYED',
+  // gateway: the client's IP is on the blocklist (security-scan auto-ban)
+  IP_BLOCKED: 'IP_BLOCKED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -58,6 +60,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case ErrorCode.DISCORD_REJECTED:
       return 401;
     case ErrorCode.FORBIDDEN:
+    case ErrorCode.IP_BLOCKED:
       return 403;
     case ErrorCode.NOT_FOUND:
       return 404;

@@ -18,12 +18,12 @@ export class CryptoHandler {
 
   @HandleRequest(CryptoDecrypt)
   decrypt(@ContractPayload(CryptoDecrypt) r: ValidRequestOf<typeof CryptoDecrypt>) {
-    return this.encryption.decrypt(r.ciphertext, r.context, r.encoding);
+    return this.encryption.decrypt(r.ciphertext, r.context, r.encoding, r.actorId ?? null);
   }
 
   @HandleRequest(CryptoRewrap)
   rewrap(@ContractPayload(CryptoRewrap) r: ValidRequestOf<typeof CryptoRewrap>) {
-    return this.encryption.rewrap(r.ciphertext, r.context);
+    return this.encryption.rewrap(r.ciphertext, r.context, r.actorId ?? null);
   }
 
   @HandleRequest(CryptoKeysList)

@@ -12,6 +12,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthzModule } from './authz/authz.module';
 import { CryptoModule } from './crypto/crypto.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { SecurityModule } from './security/security.module';
 import { GatewayDependencyChecks } from './health/gateway-dependency-checks';
 import { HealthController } from './health/health.controller';
 import { HttpErrorFilter } from './http-errors/http-error.filter';
@@ -44,6 +45,7 @@ export class GatewayAppModule {
         CryptoModule,
         AuditModule,
         RateLimitModule,
+        SecurityModule,
       ],
       controllers: [HealthController, MetricsController],
       providers: [

@@ -32,17 +32,22 @@ export const AuditQuery = defineRequest(
   z.object({ items: z.array(AuditRecordView), nextCursor: z.string().nullable() }),
 );
 
-/** `audit.stats`: counts over a window, grouped by action and by actor or IP — what the security scan reads. */
+/**
+ * `audit.stats`: counts over a window [from, to), grouped by action, actor, IP, actor and IP, or a
+ * top-level field of the events' details (`detail` with `detailKey`) — what the security scan reads.
+ */
 export const AuditStats = defineRequest(
   'audit.stats',
   z
     .object({
       from: z.iso.datetime(),
       to: z.iso.datetime(),
-      groupBy: z.enum(['action', 'actor', 'ip', 'actor_ip']),
+      groupBy: z.enum(['action', 'actor', 'ip', 'actor_ip', 'detail']),
+      detailKey: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,31}$/, { error: 'must be a field name' }).optional(),
       action: z.string().regex(/^SECURITY_[A-Z0-9_]{1,64}$/).optional(),
     })
-    .strict(),
+    .strict()
+    .refine((r) => (r.groupBy === 'detail') === (r.detailKey !== undefined), { error: 'detailKey goes with groupBy detail, and only with it', path: ['detailKey'] }),
   z.object({ groups: z.array(z.object({ key: z.string().nullable(), secondary: z.string().nullable().optional(), count: z.number().int() })) }),
 );
 

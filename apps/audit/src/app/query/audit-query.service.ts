@@ -48,18 +48,22 @@ export class AuditQueryService {
   }
 
   async stats(request: ValidRequestOf<typeof AuditStats>): Promise<ReplyOf<typeof AuditStats>> {
-    const columns = { action: 'action', actor: 'actor_id', ip: 'ip', actor_ip: 'actor_id, ip' }[request.groupBy];
     const params: unknown[] = [request.from, request.to];
     let filter = '';
     if (request.action) {
       params.push(request.action);
-      filter = ' AND action = $3';
+      filter = ` AND action = $${params.length}`;
     }
+    let key = { action: 'action', actor: 'actor_id', ip: 'ip', actor_ip: 'actor_id', detail: '' }[request.groupBy];
+    if (request.groupBy === 'detail') {
+      params.push(request.detailKey);
+      key = `details->>$${params.length}`;
+    }
+    const secondary = request.groupBy === 'actor_ip' ? ', ip AS secondary' : '';
+    const groupBy = request.groupBy === 'actor_ip' ? '1, 2' : '1';
     const { rows } = await sql<{ key: string | null; secondary?: string | null; count: string }>(
       this.db,
-      request.groupBy === 'actor_ip'
-        ? `SELECT actor_id AS key, ip AS secondary, count(*) AS count FROM audit.events WHERE occurred_at >= $1 AND occurred_at < $2${filter} GROUP BY ${columns} ORDER BY count(*) DESC`
-        : `SELECT ${columns} AS key, count(*) AS count FROM audit.events WHERE occurred_at >= $1 AND occurred_at < $2${filter} GROUP BY ${columns} ORDER BY count(*) DESC`,
+      `SELECT ${key} AS key${secondary}, count(*) AS count FROM audit.events WHERE occurred_at >= $1 AND occurred_at < $2${filter} GROUP BY ${groupBy} ORDER BY count(*) DESC`,
       params,
     );
     return { groups: rows.map((r) => ({ key: r.key, ...(request.groupBy === 'actor_ip' ? { secondary: r.secondary ?? null } : {}), count: Number(r.count) })) };

@@ -96,8 +96,8 @@ export class DiscordTokenStore implements OnModuleInit, OnApplicationBootstrap {
           );
           for (const row of rows) {
             const context = discordTokenContext(row.user_id);
-            const access = await this.rpc.request(CryptoRewrap, { ciphertext: row.access_token_ciphertext, context });
-            const refresh = row.refresh_token_ciphertext ? await this.rpc.request(CryptoRewrap, { ciphertext: row.refresh_token_ciphertext, context }) : null;
+            const access = await this.rpc.request(CryptoRewrap, { ciphertext: row.access_token_ciphertext, context, actorId: 'system:auth' });
+            const refresh = row.refresh_token_ciphertext ? await this.rpc.request(CryptoRewrap, { ciphertext: row.refresh_token_ciphertext, context, actorId: 'system:auth' }) : null;
             await sql(tx, 'UPDATE auth.discord_tokens SET access_token_ciphertext = $2, refresh_token_ciphertext = $3, key_version = $4 WHERE user_id = $1', [
               row.user_id,
               access.ciphertext,

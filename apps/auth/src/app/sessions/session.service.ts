@@ -43,9 +43,12 @@ export class SessionService {
     if (!isWellFormedToken(request.token)) throw rpcError(ErrorCode.UNAUTHORIZED, 'malformed session token');
     const session = await this.sessions.findByTokenHash(sha256(request.token));
     if (!session) throw rpcError(ErrorCode.UNAUTHORIZED, 'unknown session');
-    if (session.revokedAt) throw rpcError(ErrorCode.UNAUTHORIZED, 'session revoked');
     const now = this.clock.now();
-    if (session.expiresAt.getTime() <= now.getTime()) throw rpcError(ErrorCode.UNAUTHORIZED, 'session expired');
+    // A dead session's token shown again is a failed authentication of a known account (a stolen token
+    // replayed after logout, say): the security scan counts these per account. The gateway's rate limits
+    // bound how many a client can cause.
+    if (session.revokedAt) throw await this.refuseDeadSession(session, 'session_revoked', 'session revoked', request.ip);
+    if (session.expiresAt.getTime() <= now.getTime()) throw await this.refuseDeadSession(session, 'session_expired', 'session expired', request.ip);
 
     const ip = request.ip ?? session.lastIp;
     if (ip !== session.lastIp) {
@@ -97,5 +100,10 @@ export class SessionService {
         userAgent: s.userAgent,
       })),
     };
+  }
+
+  private async refuseDeadSession(session: { id: string; userId: string }, reason: 'session_revoked' | 'session_expired', message: string, ip: string | undefined) {
+    await this.audit.logSecurityEvent('LOGIN_FAILED', session.userId, { reason, sessionId: session.id, ip: ip ?? null }, { ip: ip ?? null });
+    return rpcError(ErrorCode.UNAUTHORIZED, message);
   }
 }

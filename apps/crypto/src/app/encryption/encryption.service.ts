@@ -26,8 +26,8 @@ export class EncryptionService {
     return { ciphertext: formatCiphertext(version, seal(key, bytes, associatedData(version, context))), keyVersion: version };
   }
 
-  async decrypt(ciphertext: string, context: string, encoding: Encoding): Promise<{ plaintext: string; keyVersion: number }> {
-    const { bytes, keyVersion } = await this.open(ciphertext, context);
+  async decrypt(ciphertext: string, context: string, encoding: Encoding, actorId: string | null = null): Promise<{ plaintext: string; keyVersion: number }> {
+    const { bytes, keyVersion } = await this.open(ciphertext, context, actorId);
     if (encoding === 'base64') return { plaintext: bytes.toString('base64'), keyVersion };
     try {
       return { plaintext: STRICT_UTF8.decode(bytes), keyVersion };
@@ -37,32 +37,33 @@ export class EncryptionService {
   }
 
   /** Re-encrypts under the active version without the plaintext leaving this process. */
-  async rewrap(ciphertext: string, context: string): Promise<{ ciphertext: string; keyVersion: number; previousVersion: number }> {
-    const { bytes, keyVersion: previousVersion } = await this.open(ciphertext, context);
+  async rewrap(ciphertext: string, context: string, actorId: string | null = null): Promise<{ ciphertext: string; keyVersion: number; previousVersion: number }> {
+    const { bytes, keyVersion: previousVersion } = await this.open(ciphertext, context, actorId);
     const { version, key } = this.ring.activeKey();
     const rewrapped = formatCiphertext(version, seal(key, bytes, associatedData(version, context)));
     bytes.fill(0);
     return { ciphertext: rewrapped, keyVersion: version, previousVersion };
   }
 
-  private async open(ciphertext: string, context: string): Promise<{ bytes: Buffer; keyVersion: number }> {
+  private async open(ciphertext: string, context: string, actorId: string | null): Promise<{ bytes: Buffer; keyVersion: number }> {
     const parsed = parseCiphertext(ciphertext);
-    if (!parsed) throw await this.failure(ErrorCode.INVALID_CIPHERTEXT, 'malformed ciphertext', 'malformed', null, context);
+    if (!parsed) throw await this.failure(ErrorCode.INVALID_CIPHERTEXT, 'malformed ciphertext', 'malformed', null, context, actorId);
     const lookup = await this.ring.lookup(parsed.keyVersion);
-    if (lookup.kind === 'destroyed') throw await this.failure(ErrorCode.KEY_DESTROYED, `key version ${parsed.keyVersion} was destroyed`, 'key_destroyed', parsed.keyVersion, context);
-    if (lookup.kind === 'unknown') throw await this.failure(ErrorCode.INVALID_CIPHERTEXT, 'malformed ciphertext', 'unknown_key_version', parsed.keyVersion, context);
+    if (lookup.kind === 'destroyed') throw await this.failure(ErrorCode.KEY_DESTROYED, `key version ${parsed.keyVersion} was destroyed`, 'key_destroyed', parsed.keyVersion, context, actorId);
+    if (lookup.kind === 'unknown') throw await this.failure(ErrorCode.INVALID_CIPHERTEXT, 'malformed ciphertext', 'unknown_key_version', parsed.keyVersion, context, actorId);
     try {
       return { bytes: open(lookup.key, parsed.sealed, associatedData(parsed.keyVersion, context)), keyVersion: parsed.keyVersion };
     } catch (error) {
       if (!(error instanceof AuthenticationFailed)) throw error;
       // One message for a wrong context and a tampered ciphertext: no oracle telling which.
-      throw await this.failure(ErrorCode.DECRYPT_FAILED, 'decryption failed', 'authentication_failed', parsed.keyVersion, context);
+      throw await this.failure(ErrorCode.DECRYPT_FAILED, 'decryption failed', 'authentication_failed', parsed.keyVersion, context, actorId);
     }
   }
 
-  private async failure(code: ErrorCode, message: string, reason: string, keyVersion: number | null, context: string) {
+  /** `actorId`: who asked (the gateway passes the session's user), so the security scan can count failures per actor. */
+  private async failure(code: ErrorCode, message: string, reason: string, keyVersion: number | null, context: string, actorId: string | null) {
     // Neither plaintext nor ciphertext goes into the event; the context's length says enough to correlate.
-    await this.audit.logSecurityEvent('DECRYPT_FAILED', null, { reason, keyVersion, contextLength: context.length });
+    await this.audit.logSecurityEvent('DECRYPT_FAILED', actorId, { reason, keyVersion, contextLength: context.length });
     return rpcError(code, message);
   }
 }

@@ -35,16 +35,16 @@ export class CryptoController {
   @ApiBodyFrom(DecryptBody)
   @HttpCode(200)
   @RequirePermission('crypto', 'decrypt')
-  decrypt(@Body(new ZodValidationPipe(DecryptBody)) body: z.output<typeof DecryptBody>) {
-    return this.rpc.request(CryptoDecrypt, body);
+  decrypt(@CurrentSession() session: ValidatedSession, @Body(new ZodValidationPipe(DecryptBody)) body: z.output<typeof DecryptBody>) {
+    return this.rpc.request(CryptoDecrypt, { ...body, actorId: session.userId });
   }
 
   @Post('rewrap')
   @ApiBodyFrom(RewrapBody)
   @HttpCode(200)
   @RequirePermission('crypto', 'encrypt')
-  rewrap(@Body(new ZodValidationPipe(RewrapBody)) body: z.output<typeof RewrapBody>) {
-    return this.rpc.request(CryptoRewrap, body);
+  rewrap(@CurrentSession() session: ValidatedSession, @Body(new ZodValidationPipe(RewrapBody)) body: z.output<typeof RewrapBody>) {
+    return this.rpc.request(CryptoRewrap, { ...body, actorId: session.userId });
   }
 
   @Get('keys')

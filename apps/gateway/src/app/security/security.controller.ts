@@ -1,0 +1,64 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { IpAddress, SchedulerBlocksLift, SchedulerBlocksList, SchedulerScansGet, SchedulerScansList, SchedulerScansRun } from '@warden/contracts';
+import { NatsRpcClient } from '@warden/messaging';
+import { z } from 'zod';
+import { ValidatedSession } from '../auth/session-authenticator.service';
+import { CurrentSession } from '../auth/session.guard';
+import { RequirePermission } from '../authz/permission.guard';
+import { ApiBodyFrom, ApiQueryFrom } from '../validation/openapi-from-zod';
+import { ZodValidationPipe } from '../validation/zod-validation.pipe';
+
+const Instant = z.iso.datetime({ error: 'must be an ISO-8601 UTC time' });
+const RunScanBody = z.object({ from: Instant.optional(), to: Instant.optional() }).strict();
+const ListScansQuery = z
+  .object({
+    limit: z
+      .string()
+      .regex(/^\d{1,3}$/, { error: 'must be a whole number from 1 to 100' })
+      .transform(Number)
+      .optional(),
+    cursor: z.string().optional(),
+  })
+  .strict();
+const ReportIdParam = new ZodValidationPipe(z.uuid({ error: 'must be a report id' }));
+const IpParam = new ZodValidationPipe(IpAddress);
+
+/** Security scans and the auto-ban blocklist (DESIGN.md), served by the scheduler. */
+@Controller('security')
+export class SecurityController {
+  constructor(private readonly rpc: NatsRpcClient) {}
+
+  /** Queues a scan of [from, to) — by default the SECURITY_SCAN_WINDOW ending now — and answers at once. */
+  @Post('scans')
+  @ApiBodyFrom(RunScanBody)
+  @HttpCode(202)
+  @RequirePermission('scans', 'run')
+  run(@CurrentSession() session: ValidatedSession, @Body(new ZodValidationPipe(RunScanBody)) body: z.output<typeof RunScanBody>) {
+    return this.rpc.request(SchedulerScansRun, { actorId: session.userId, ...body });
+  }
+
+  @Get('scans')
+  @ApiQueryFrom(ListScansQuery)
+  @RequirePermission('scans', 'read')
+  list(@Query(new ZodValidationPipe(ListScansQuery)) query: z.output<typeof ListScansQuery>) {
+    return this.rpc.request(SchedulerScansList, query);
+  }
+
+  @Get('scans/:id')
+  @RequirePermission('scans', 'read')
+  get(@Param('id', ReportIdParam) id: string) {
+    return this.rpc.request(SchedulerScansGet, { id });
+  }
+
+  @Get('blocks')
+  @RequirePermission('blocks', 'read')
+  blocks() {
+    return this.rpc.request(SchedulerBlocksList, {});
+  }
+
+  @Delete('blocks/:ip')
+  @RequirePermission('blocks', 'manage')
+  lift(@CurrentSession() session: ValidatedSession, @Param('ip', IpParam) ip: string) {
+    return this.rpc.request(SchedulerBlocksLift, { actorId: session.userId, ip });
+  }
+}
