@@ -10,6 +10,7 @@ import { benchAuditIngest } from './audit-ingest.bench';
 import { benchAuthzCheck } from './authz-check.bench';
 import { benchCrypto } from './crypto.bench';
 import { benchGatewayEdge } from './gateway-edge.bench';
+import { benchSecurityScan } from './security-scan.bench';
 import { benchSessionValidation } from './session-validation.bench';
 
 async function main(): Promise<void> {
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     ['crypto', benchCrypto],
     ['audit-ingest', benchAuditIngest],
     ['gateway-edge', benchGatewayEdge],
+    ['security-scan', benchSecurityScan],
   ];
   const rows: ResultRow[] = [];
   for (const [name, suite] of suites) {

@@ -184,6 +184,33 @@ describe('audit service', () => {
       const stats = await call('audit.stats', { from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z', groupBy: 'ip', action: 'SECURITY_PERMISSION_DENIED' });
       expect(stats.groups).toHaveLength(5);
       expect(stats.groups.reduce((sum: number, g: Reply) => sum + g.count, 0)).toBe(await stored("action = 'SECURITY_PERMISSION_DENIED'"));
+      expect(stats.truncated).toBe(false);
+
+      // Bounded answers: the largest groups first, `truncated` when there were more.
+      const window = { from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z', action: 'SECURITY_PERMISSION_DENIED' };
+      const top2 = await call('audit.stats', { ...window, groupBy: 'ip', limit: 2 });
+      expect(top2).toEqual({ groups: stats.groups.slice(0, 2), truncated: true });
+      const largest = stats.groups[0].count;
+      const over = await call('audit.stats', { ...window, groupBy: 'ip', minCount: largest });
+      expect(over.groups).toEqual(stats.groups.filter((g: Reply) => g.count >= largest));
+      // Distinct actors per IP, as SQL counts them; and a details field.
+      const actorsPerIp = await call('audit.stats', { ...window, groupBy: 'ip', distinct: 'actor' });
+      const expected = (await db.query("SELECT ip, count(DISTINCT actor_id)::int AS n FROM audit.events WHERE action = 'SECURITY_PERMISSION_DENIED' AND actor_id IS NOT NULL GROUP BY ip")).rows;
+      for (const row of expected) expect(actorsPerIp.groups.find((g: Reply) => g.key === row.ip)?.distinct).toBe(row.n);
+      const byResource = await call('audit.stats', { ...window, groupBy: 'detail', detailKey: 'resource' });
+      const resources = (await db.query("SELECT details->>'resource' AS key, count(*)::int AS count FROM audit.events WHERE action = 'SECURITY_PERMISSION_DENIED' GROUP BY 1")).rows;
+      expect([...byResource.groups].sort((a: Reply, b: Reply) => String(a.key).localeCompare(String(b.key)))).toEqual(
+        [...resources].sort((a, b) => String(a.key).localeCompare(String(b.key))),
+      );
+      for (const bad of [
+        { ...window, groupBy: 'actor', distinct: 'actor' },
+        { ...window, groupBy: 'detail' },
+        { ...window, groupBy: 'ip', detailKey: 'resource' },
+        { ...window, groupBy: 'detail', detailKey: "x' OR 1=1 --" },
+        { ...window, groupBy: 'ip', limit: 5_001 },
+      ]) {
+        expect((await call('audit.stats', bad)).error).toMatchObject({ code: 'BAD_REQUEST' });
+      }
     });
 
     it('audits reads of the audit log, at most once per reader per minute', async () => {

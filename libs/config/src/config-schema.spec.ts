@@ -1,4 +1,4 @@
-import { ALL_APP_CONFIGS, cryptoConfig, gatewayConfig } from './app-configs';
+import { ALL_APP_CONFIGS, cryptoConfig, gatewayConfig, schedulerConfig } from './app-configs';
 import { ConfigError, parseConfig } from './config-schema';
 
 describe('parseConfig', () => {
@@ -25,6 +25,30 @@ describe('parseConfig', () => {
       expect((error as ConfigError).message).toMatch(problem);
       expect((error as ConfigError).message).not.toContain('\n');
     }
+  });
+
+  it('gives the scheduler the seed\'s schedule and safe scan defaults', () => {
+    const config = parseConfig(schedulerConfig, {});
+    expect(config.KEY_ROTATION_INTERVAL).toBe(30 * 86_400);
+    expect(config.SECURITY_SCAN_CRON).toBe('0 3 * * *');
+    expect(config.SECURITY_SCAN_WINDOW).toBe(86_400);
+    expect([config.SCAN_FAILED_LOGINS_PER_IP, config.SCAN_FAILED_LOGINS_PER_ACCOUNT]).toEqual([10, 5]);
+    expect(config.SCAN_AUTOBAN).toBe(false);
+    expect(config.SCAN_AUTOBAN_TTL).toBe(3_600);
+    expect(parseConfig(schedulerConfig, { SECURITY_SCAN_CRON: '*/2 * * * * *', SCAN_AUTOBAN: 'on' })).toMatchObject({ SECURITY_SCAN_CRON: '*/2 * * * * *', SCAN_AUTOBAN: true });
+  });
+
+  it.each([
+    ['SECURITY_SCAN_CRON', 'daily', /cron pattern/],
+    ['SECURITY_SCAN_CRON', '0 25 * * *', /cron pattern/],
+    ['SECURITY_SCAN_CRON', '* * *', /cron pattern/],
+    ['KEY_ROTATION_INTERVAL', '0d', /duration/],
+    ['SCAN_FAILED_LOGINS_PER_IP', '0', /whole number/],
+    ['SCAN_STUFFING_ACCOUNTS_PER_IP', '1', /whole number/],
+    ['SCAN_AUTOBAN', 'maybe', /on or off/],
+    ['SCHEDULER_JOB_LOCK_MS', '10', /whole number/],
+  ])('refuses the scheduler\'s %s = %p', (variable, value, problem) => {
+    expect(() => parseConfig(schedulerConfig, { [variable]: value })).toThrow(problem);
   });
 
   it('decodes KMS_MASTER_KEY and requires it in production only', () => {

@@ -24,7 +24,7 @@ export class SchedulerHandler {
     const existing =
       r.from && r.to
         ? await this.reports.ensure({ from: new Date(r.from), to: new Date(r.to) }, 'manual', r.actorId)
-        : await this.scans.reportFor(new Date(Math.floor(this.clock.now().getTime() / 1000) * 1000), 'manual', r.actorId);
+        : await this.scans.reportFor(this.clock.now(), 'manual', r.actorId);
     const report = await this.reports.requeue(existing.id);
     await this.scanQueue.add('scan', { reportId: report.id }, RETRYING_JOB);
     return { reportId: report.id, status: report.status, window: report.window };

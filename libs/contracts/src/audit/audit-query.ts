@@ -32,9 +32,15 @@ export const AuditQuery = defineRequest(
   z.object({ items: z.array(AuditRecordView), nextCursor: z.string().nullable() }),
 );
 
+/** The most groups one `audit.stats` answer carries (largest counts first), so it always fits a NATS message. */
+export const MAX_STATS_GROUPS = 5_000;
+
 /**
  * `audit.stats`: counts over a window [from, to), grouped by action, actor, IP, actor and IP, or a
  * top-level field of the events' details (`detail` with `detailKey`) — what the security scan reads.
+ * `minCount` keeps only groups that reach it; `distinct: 'actor'` (with groupBy ip) also counts the
+ * distinct non-null actors per group and applies `minCount` to them. At most `limit` groups, largest
+ * first; `truncated` says there were more.
  */
 export const AuditStats = defineRequest(
   'audit.stats',
@@ -45,10 +51,17 @@ export const AuditStats = defineRequest(
       groupBy: z.enum(['action', 'actor', 'ip', 'actor_ip', 'detail']),
       detailKey: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,31}$/, { error: 'must be a field name' }).optional(),
       action: z.string().regex(/^SECURITY_[A-Z0-9_]{1,64}$/).optional(),
+      minCount: z.number().int().min(1).optional(),
+      distinct: z.literal('actor').optional(),
+      limit: z.number().int().min(1).max(MAX_STATS_GROUPS).default(MAX_STATS_GROUPS),
     })
     .strict()
-    .refine((r) => (r.groupBy === 'detail') === (r.detailKey !== undefined), { error: 'detailKey goes with groupBy detail, and only with it', path: ['detailKey'] }),
-  z.object({ groups: z.array(z.object({ key: z.string().nullable(), secondary: z.string().nullable().optional(), count: z.number().int() })) }),
+    .refine((r) => (r.groupBy === 'detail') === (r.detailKey !== undefined), { error: 'detailKey goes with groupBy detail, and only with it', path: ['detailKey'] })
+    .refine((r) => r.distinct === undefined || r.groupBy === 'ip', { error: 'distinct goes with groupBy ip', path: ['distinct'] }),
+  z.object({
+    groups: z.array(z.object({ key: z.string().nullable(), secondary: z.string().nullable().optional(), count: z.number().int(), distinct: z.number().int().optional() })),
+    truncated: z.boolean(),
+  }),
 );
 
 /** `audit.verify`: recomputes the chain (streaming) and checks the signed checkpoints. */

@@ -1,4 +1,8 @@
-/** Keys whose values never reach the audit log, whatever the emitter sent (case-insensitive, substring). */
+/**
+ * Keys whose values never reach the audit log, whatever the emitter sent (case-insensitive, substring).
+ * A bare `key` is not among them: SECURITY_RATE_LIMIT_EXCEEDED names the rate-limit key (`ip:…`,
+ * `user:…`) there, and the security scan counts violations by it; key material has its own names.
+ */
 export const SECRET_KEY_PATTERNS: readonly RegExp[] = [
   /token/i,
   /secret/i,
@@ -9,7 +13,6 @@ export const SECRET_KEY_PATTERNS: readonly RegExp[] = [
   /private[-_]?key/i,
   /master[-_]?key/i,
   /key[-_]?material/i,
-  /^key$/i,
   /credential/i,
   /plaintext/i,
 ];

@@ -49,24 +49,35 @@ export class AuditQueryService {
 
   async stats(request: ValidRequestOf<typeof AuditStats>): Promise<ReplyOf<typeof AuditStats>> {
     const params: unknown[] = [request.from, request.to];
-    let filter = '';
-    if (request.action) {
-      params.push(request.action);
-      filter = ` AND action = $${params.length}`;
-    }
-    let key = { action: 'action', actor: 'actor_id', ip: 'ip', actor_ip: 'actor_id', detail: '' }[request.groupBy];
-    if (request.groupBy === 'detail') {
-      params.push(request.detailKey);
-      key = `details->>$${params.length}`;
-    }
-    const secondary = request.groupBy === 'actor_ip' ? ', ip AS secondary' : '';
-    const groupBy = request.groupBy === 'actor_ip' ? '1, 2' : '1';
-    const { rows } = await sql<{ key: string | null; secondary?: string | null; count: string }>(
+    const param = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const where = ['occurred_at >= $1', 'occurred_at < $2'];
+    if (request.action) where.push(`action = ${param(request.action)}`);
+    if (request.distinct) where.push('actor_id IS NOT NULL');
+    const key =
+      request.groupBy === 'detail'
+        ? `details->>(${param(request.detailKey)}::text)`
+        : { action: 'action', actor: 'actor_id', ip: 'ip', actor_ip: 'actor_id' }[request.groupBy];
+    const columns = [`${key} AS key`, ...(request.groupBy === 'actor_ip' ? ['ip AS secondary'] : []), 'count(*) AS count', ...(request.distinct ? ['count(DISTINCT actor_id) AS distinct_count'] : [])];
+    const measured = request.distinct ? 'count(DISTINCT actor_id)' : 'count(*)';
+    const having = request.minCount !== undefined ? ` HAVING ${measured} >= ${param(request.minCount)}` : '';
+    const { rows } = await sql<{ key: string | null; secondary?: string | null; count: string; distinct_count?: string }>(
       this.db,
-      `SELECT ${key} AS key${secondary}, count(*) AS count FROM audit.events WHERE occurred_at >= $1 AND occurred_at < $2${filter} GROUP BY ${groupBy} ORDER BY count(*) DESC`,
+      `SELECT ${columns.join(', ')} FROM audit.events WHERE ${where.join(' AND ')} GROUP BY ${request.groupBy === 'actor_ip' ? '1, 2' : '1'}${having}
+       ORDER BY ${measured} DESC LIMIT ${param(request.limit + 1)}`,
       params,
     );
-    return { groups: rows.map((r) => ({ key: r.key, ...(request.groupBy === 'actor_ip' ? { secondary: r.secondary ?? null } : {}), count: Number(r.count) })) };
+    return {
+      groups: rows.slice(0, request.limit).map((r) => ({
+        key: r.key,
+        ...(request.groupBy === 'actor_ip' ? { secondary: r.secondary ?? null } : {}),
+        count: Number(r.count),
+        ...(request.distinct ? { distinct: Number(r.distinct_count) } : {}),
+      })),
+      truncated: rows.length > request.limit,
+    };
   }
 
   /** Reading the audit log is itself audited, at most once per reader per minute (per replica). */

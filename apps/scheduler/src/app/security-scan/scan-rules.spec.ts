@@ -11,7 +11,7 @@ const thresholds: ScanThresholds = {
 const empty: ScanEvidence = {
   failedLoginsByIp: [],
   failedLoginsByAccount: [],
-  failedLoginsByAccountAndIp: [],
+  accountsFailingByIp: [],
   permissionDenialsByUser: [],
   decryptFailuresByActor: [],
   rateLimitViolationsByKey: [],
@@ -38,13 +38,10 @@ describe('evaluateScan', () => {
     const findings = evaluateScan(
       {
         ...empty,
-        failedLoginsByAccountAndIp: [
-          { account: 'a', ip: '203.0.113.9', count: 1 },
-          { account: 'b', ip: '203.0.113.9', count: 2 },
-          { account: 'c', ip: '203.0.113.9', count: 1 },
-          { account: 'a', ip: '198.51.100.7', count: 7 },
-          { account: 'b', ip: '198.51.100.7', count: 7 },
-          { account: null, ip: '198.51.100.7', count: 50 },
+        accountsFailingByIp: [
+          { key: '203.0.113.9', count: 4, distinct: 3 },
+          { key: '198.51.100.7', count: 14, distinct: 2 },
+          { key: null, count: 50, distinct: 9 },
         ],
       },
       thresholds,

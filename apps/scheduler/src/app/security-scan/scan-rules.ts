@@ -18,7 +18,8 @@ export interface CountBy {
 export interface ScanEvidence {
   failedLoginsByIp: CountBy[];
   failedLoginsByAccount: CountBy[];
-  failedLoginsByAccountAndIp: Array<{ account: string | null; ip: string | null; count: number }>;
+  /** Per IP: failed logins of known accounts, and how many distinct accounts they were. */
+  accountsFailingByIp: Array<{ key: string | null; count: number; distinct: number }>;
   permissionDenialsByUser: CountBy[];
   decryptFailuresByActor: CountBy[];
   rateLimitViolationsByKey: CountBy[];
@@ -46,16 +47,8 @@ export function evaluateScan(evidence: ScanEvidence, thresholds: ScanThresholds)
 
   counted('login_attempts', 'failed_logins_per_ip', 'ip', evidence.failedLoginsByIp, thresholds.failedLoginsPerIp, (ip) => ip);
   counted('login_attempts', 'failed_logins_per_account', 'account', evidence.failedLoginsByAccount, thresholds.failedLoginsPerAccount, none);
-  const accountsByIp = new Map<string, { accounts: Set<string>; count: number }>();
-  for (const { account, ip, count } of evidence.failedLoginsByAccountAndIp) {
-    if (!account || !ip) continue;
-    const entry = accountsByIp.get(ip) ?? { accounts: new Set<string>(), count: 0 };
-    entry.accounts.add(account);
-    entry.count += count;
-    accountsByIp.set(ip, entry);
-  }
-  for (const [ip, { accounts, count }] of accountsByIp) {
-    if (accounts.size < thresholds.stuffingAccountsPerIp) continue;
+  for (const { key: ip, count, distinct } of evidence.accountsFailingByIp) {
+    if (!ip || distinct < thresholds.stuffingAccountsPerIp) continue;
     findings.push({
       check: 'login_attempts',
       rule: 'credential_stuffing',
@@ -63,7 +56,7 @@ export function evaluateScan(evidence: ScanEvidence, thresholds: ScanThresholds)
       subject: ip,
       ip,
       severity: 'high',
-      evidence: { count, threshold: thresholds.stuffingAccountsPerIp, distinctAccounts: accounts.size },
+      evidence: { count, threshold: thresholds.stuffingAccountsPerIp, distinctAccounts: distinct },
     });
   }
 
