@@ -41,7 +41,7 @@ export async function benchGatewayEdge(durationMs: number): Promise<ResultRow[]>
     await pollUntil(() => fetch(`http://127.0.0.1:${rawPort}/`).then((r) => r.ok).catch(() => false), { timeoutMs: 10_000 });
     const raw = await measureHttp(`http://127.0.0.1:${rawPort}/`, { connections: 64, durationSeconds: seconds });
 
-    const subject = 'gateway GET /authz/users/:id/roles (session, 2 rate-limit scripts, authz.check, handler over NATS)';
+    const subject = 'gateway GET /authz/users/:id/roles (session and authz.check cached, 2 rate-limit scripts in one round trip, handler over NATS)';
     rows.push({ benchmark: 'guarded route, 64 connections', subject, subjectFigure: full, baseline: 'raw node:http with 1 EVALSHA + 1 NATS request', baselineFigure: raw });
     rows.push({ benchmark: 'guarded route, 64 connections', subject, subjectFigure: full, baseline: 'bare NestJS-on-Fastify hello, same headers', baselineFigure: hello });
 

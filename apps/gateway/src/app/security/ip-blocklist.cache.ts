@@ -10,7 +10,7 @@ const REFRESH_EVERY_MS = 5_000;
 /**
  * The gateway's copy of the IP blocklist the scheduler keeps in Redis: loaded at start, reloaded on
  * every `events.security.blocklist.changed` (a block or lift takes effect at once on every replica),
- * after a NATS reconnect, and every 5 s as a safety net. When Redis cannot answer, the last copy stays
+ * after a NATS or Redis reconnect, and every 5 s as a safety net. When Redis cannot answer, the last copy stays
  * in force. Checking an IP costs no I/O.
  */
 @Injectable()
@@ -21,7 +21,7 @@ export class IpBlocklistCache implements OnModuleInit, OnModuleDestroy {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    @Inject(REDIS_CLIENT) redis: Redis,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
     private readonly broadcast: BroadcastBus,
     private readonly natsState: NatsConnectionState,
   ) {
@@ -34,7 +34,9 @@ export class IpBlocklistCache implements OnModuleInit, OnModuleDestroy {
       void this.refresh();
     });
     this.natsState.onReconnect(() => void this.refresh());
-    await this.refresh();
+    // Loaded as soon as Redis is connected (at start, and after every reconnect), not 5 s later.
+    this.redis.on('ready', () => void this.refresh());
+    if (this.redis.status === 'ready') await this.refresh();
     this.timer = setInterval(() => void this.refresh(), REFRESH_EVERY_MS).unref();
   }
 
