@@ -44,7 +44,7 @@ export class MessagingModule {
       providers: [
         {
           provide: NATS_CONNECTION,
-          useFactory: () => connect(natsConnectionOptions(settings, `warden-${service}-client`)),
+          useFactory: () => connect(natsConnectionOptions(settings, `warden-${service}-client`, service)),
         },
         { provide: NATS_SUBJECT_PREFIX, useValue: settings.NATS_SUBJECT_PREFIX },
         { provide: NATS_REQUEST_TIMEOUT_MS, useValue: settings.NATS_REQUEST_TIMEOUT_MS },

@@ -11,12 +11,15 @@ export interface NatsSettings {
 
 /**
  * Connection options shared by every Warden NATS connection: reconnect forever (a restarted NATS must
- * never need a service restart), credentials when configured, TLS for tls:// URLs.
+ * never need a service restart), credentials when configured, TLS for tls:// URLs, and replies on the
+ * service's own inbox subjects (`_INBOX.<service>.…`), so NATS permissions can keep one service from
+ * reading the replies meant for another (deploy/nats).
  */
-export function natsConnectionOptions(settings: NatsSettings, connectionName: string): ConnectionOptions {
+export function natsConnectionOptions(settings: NatsSettings, connectionName: string, service: string): ConnectionOptions {
   const options: ConnectionOptions = {
     servers: settings.NATS_URL,
     name: connectionName,
+    inboxPrefix: `_INBOX.${service}`,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
     reconnectJitter: 250,

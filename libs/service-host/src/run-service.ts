@@ -68,7 +68,7 @@ async function serve<S extends ConfigShape>(definition: ServiceDefinition<S>, va
   app.useLogger(app.get(Logger));
   app.connectMicroservice({
     strategy: new WardenNatsServer({
-      connection: natsConnectionOptions(config, `warden-${definition.service}`),
+      connection: natsConnectionOptions(config, `warden-${definition.service}`, definition.service),
       subjectPrefix: config.NATS_SUBJECT_PREFIX,
       queue: queueGroupOf(definition.service),
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,

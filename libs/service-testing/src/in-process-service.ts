@@ -40,7 +40,7 @@ export async function startServiceInProcess(
   const app = moduleRef.createNestApplication(new FastifyAdapter(), { logger: ['error', 'warn'] });
   app.connectMicroservice({
     strategy: new WardenNatsServer({
-      connection: natsConnectionOptions(config, `warden-${service}-test`),
+      connection: natsConnectionOptions(config, `warden-${service}-test`, service),
       subjectPrefix: config.NATS_SUBJECT_PREFIX,
       queue: queueGroupOf(service),
       shutdownTimeoutMs: 5_000,

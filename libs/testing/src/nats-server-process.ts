@@ -17,6 +17,8 @@ export class NatsServerProcess {
   constructor(
     readonly port: number,
     private readonly extraArgs: string[] = [],
+    /** For a server with authorization: its environment (password variables) and a user to probe with. */
+    private readonly options: { env?: Record<string, string>; probeUser?: { user: string; pass: string } } = {},
   ) {}
 
   get url(): string {
@@ -25,16 +27,21 @@ export class NatsServerProcess {
 
   async start(): Promise<void> {
     this.child = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir, ...this.extraArgs], {
-      stdio: 'ignore',
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { PATH: process.env['PATH'] ?? '', ...this.options.env },
     });
+    const errors: string[] = [];
+    this.child.stderr?.on('data', (chunk: Buffer) => errors.push(chunk.toString()));
     await pollUntil(
       async () => {
-        const nc = await connect({ servers: this.url, timeout: 500, reconnect: false });
+        const nc = await connect({ servers: this.url, timeout: 500, reconnect: false, ...this.options.probeUser });
         await nc.close();
         return true;
       },
       { timeoutMs: 10_000, intervalMs: 50, description: `nats-server on ${this.port}` },
-    );
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\n--- nats-server output ---\n${errors.join('').slice(-2000)}`);
+    });
   }
 
   async stop(): Promise<void> {

@@ -19,7 +19,12 @@ export interface WardenStack {
 }
 
 /** Starts the given apps (default: all six) as processes with `env`, on free ports, and waits until each is ready. */
-export async function startWardenStack(env: Record<string, string>, apps: readonly AppName[] = ['gateway', ...BACKEND_APPS]): Promise<WardenStack> {
+export async function startWardenStack(
+  env: Record<string, string>,
+  apps: readonly AppName[] = ['gateway', ...BACKEND_APPS],
+  /** Variables for one app only (e.g. its own NATS user). */
+  envOf: (app: AppName) => Record<string, string> = () => ({}),
+): Promise<WardenStack> {
   const processes = new Map<AppName, ServiceProcess>();
   const healthUrls = new Map<AppName, string>();
   let gatewayUrl = '';
@@ -28,6 +33,7 @@ export async function startWardenStack(env: Record<string, string>, apps: readon
     const port = app === 'gateway' && env['GATEWAY_PORT'] ? Number(env['GATEWAY_PORT']) : await freePort();
     const appEnv: Record<string, string> = {
       ...env,
+      ...envOf(app),
       ...(app === 'gateway' ? { GATEWAY_PORT: String(port), GATEWAY_HOST: env['GATEWAY_HOST'] ?? '127.0.0.1' } : { HEALTH_PORT: String(port) }),
     };
     if (app === 'gateway') {
