@@ -12,7 +12,7 @@ export interface DependencyProblem {
 export const START_HINTS: Record<DependencyProblem['name'], string> = {
   postgres: "docker compose up -d postgres   (or: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start)",
   redis: "docker compose up -d redis      (or: redis-server --daemonize yes --bind 127.0.0.1 --port 6379)",
-  nats: 'docker compose up -d nats       (or: nats-server -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server &)',
+  nats: 'docker compose --profile local-deps up -d nats-local   (or: nats-server -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server &)',
 };
 
 /** Checks that Postgres, Redis and NATS answer, each within 3 s; returns what does not. */
