@@ -37,7 +37,7 @@ export default tseslint.config(
   },
   {
     // Tests, tools and benchmarks may use test-only libraries and print to the console.
-    files: ['**/*.spec.ts', '**/*.integration-spec.ts', 'tools/**/*.ts', 'bench/**/*.ts', 'libs/testing/**/*.ts', 'deploy/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*.integration-spec.ts', 'tools/**/*.ts', 'bench/**/*.ts', 'libs/testing/**/*.ts', 'deploy/**/*.ts', 'e2e/**/*.ts'],
     rules: {
       'no-console': 'off',
       '@nx/enforce-module-boundaries': 'off',

@@ -2,8 +2,8 @@ const { readdirSync } = require('fs');
 const { join } = require('path');
 const { integration } = require('./jest.preset.cjs');
 
-// Every app and lib, and deploy/ (the deployment files' own tests).
-const roots = [...['apps', 'libs'].flatMap((dir) => readdirSync(join(__dirname, dir)).map((name) => join(__dirname, dir, name))), join(__dirname, 'deploy')];
+// Every app and lib, deploy/ (the deployment files' own tests) and e2e/ (the whole system).
+const roots = [...['apps', 'libs'].flatMap((dir) => readdirSync(join(__dirname, dir)).map((name) => join(__dirname, dir, name))), join(__dirname, 'deploy'), join(__dirname, 'e2e')];
 
 /**
  * Integration tests (`*.integration-spec.ts`): real Postgres, Redis and NATS, built apps run as

@@ -7,3 +7,4 @@ export * from './warden-stack';
 export * from './audit-stream-reader';
 export * from './gateway-login';
 export * from './redis-server-process';
+export * from './warden-cluster';
