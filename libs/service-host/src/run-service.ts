@@ -73,7 +73,9 @@ async function serve<S extends ConfigShape>(definition: ServiceDefinition<S>, va
       queue: queueGroupOf(definition.service),
       shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     }),
-  });
+    // The app's global filter (ServiceExceptionFilter) must also answer NATS handlers' errors: without it,
+    // an unexpected error (e.g. Postgres unreachable) became a bare INTERNAL instead of SERVICE_UNAVAILABLE.
+  }, { inheritAppConfig: true });
   installGracefulShutdown(app, app.get(Logger), config.SHUTDOWN_TIMEOUT_MS);
   await app.startAllMicroservices();
   await app.listen({ port: config.HEALTH_PORT, host: '0.0.0.0' });

@@ -8,3 +8,4 @@ export * from './audit-stream-reader';
 export * from './gateway-login';
 export * from './redis-server-process';
 export * from './warden-cluster';
+export * from './tcp-proxy';

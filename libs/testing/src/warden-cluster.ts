@@ -13,6 +13,8 @@ export interface WardenCluster {
   readonly replicas: [WardenStack, WardenStack];
   /** Every process of `app`: [replica 1, replica 2]. */
   processesOf(app: AppName): [ServiceProcess, ServiceProcess];
+  /** Starts replica set `index` again (its gateway on the same port), after it was stopped or killed. */
+  restartReplicaSet(index: 0 | 1): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -50,6 +52,10 @@ export async function startWardenCluster(env: Record<string, string>, options: {
     discord,
     replicas,
     processesOf: (app) => [replicas[0].processes.get(app)!, replicas[1].processes.get(app)!],
+    restartReplicaSet: async (index) => {
+      await replicas[index].stop();
+      replicas[index] = await startWardenStack({ ...shared, GATEWAY_PORT: String(ports[index]) });
+    },
     stop: async () => {
       await Promise.all(replicas.map((r) => r.stop()));
       await discord.stop();

@@ -1,6 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig, schedulerConfig } from '@warden/config';
+import { REDIS_CLIENT } from '@warden/redis';
+import Redis from 'ioredis';
 import { describeError } from '@warden/logging';
 import { Clock, HealthRegistry } from '@warden/service-host';
 import { Queue } from 'bullmq';
@@ -11,6 +13,8 @@ import { ScanReportRepository } from '../security-scan/scan-report.repository';
 import { SecurityScanService } from '../security-scan/security-scan.service';
 
 const RETRY_MS = 5_000;
+/** Job schedulers live in Redis: a Redis that lost its data (no persistence, failover) gets them back this often. */
+const REREGISTER_EVERY_MS = 60_000;
 
 /**
  * Registers the two job schedulers (upsert: any number of replicas keep one schedule each), then
@@ -24,6 +28,7 @@ export class ScheduleKeeper implements OnApplicationBootstrap, BeforeApplication
   private registered = false;
   private stopping = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  private reregisterTimer: NodeJS.Timeout | undefined;
   private readonly cron: string;
 
   constructor(
@@ -33,6 +38,7 @@ export class ScheduleKeeper implements OnApplicationBootstrap, BeforeApplication
     private readonly scans: SecurityScanService,
     private readonly reports: ScanReportRepository,
     private readonly clock: Clock,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
     health: HealthRegistry,
     config: AppConfig<typeof schedulerConfig.shape>,
   ) {
@@ -43,6 +49,11 @@ export class ScheduleKeeper implements OnApplicationBootstrap, BeforeApplication
   }
 
   onApplicationBootstrap(): void {
+    // Upserting is idempotent: re-registering after Redis comes back (or every minute) never moves a schedule.
+    this.redis.on('ready', () => {
+      if (this.registered) void this.register().catch(() => undefined);
+    });
+    this.reregisterTimer = setInterval(() => void this.register().catch(() => undefined), REREGISTER_EVERY_MS).unref();
     void this.attempt('register the job schedulers', () => this.register())
       .then(() => this.attempt('catch up on key rotation', () => this.catchUpRotation()))
       .then(() => this.attempt('catch up on the security scan', () => this.catchUpScan()));
@@ -51,11 +62,13 @@ export class ScheduleKeeper implements OnApplicationBootstrap, BeforeApplication
   beforeApplicationShutdown(): void {
     this.stopping = true;
     clearTimeout(this.retryTimer);
+    clearInterval(this.reregisterTimer);
   }
 
   private async register(): Promise<void> {
     await this.rotationQueue.upsertJobScheduler(KEY_ROTATION_SCHEDULE, { every: this.rotation.intervalMs }, { name: 'rotate', data: {}, opts: RETRYING_JOB });
     await this.scanQueue.upsertJobScheduler(SECURITY_SCAN_SCHEDULE, { pattern: this.cron, tz: 'UTC' }, { name: 'scan', data: {}, opts: RETRYING_JOB });
+    if (this.registered) return;
     this.registered = true;
     this.logger.log(`job schedulers registered: key rotation every ${this.rotation.intervalMs / 1000} s, security scan at "${this.cron}" UTC`);
   }
