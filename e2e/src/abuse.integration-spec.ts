@@ -44,6 +44,7 @@ describe('every public route under abuse', () => {
   let routes: Route[];
   const accepted = new Set<string>();
   const failures: string[] = [];
+  const statuses = new Map<number, number>();
 
   beforeAll(async () => {
     environment = await createIsolatedEnvironment();
@@ -102,6 +103,7 @@ describe('every public route under abuse', () => {
         body: route.method === 'GET' ? undefined : body,
       });
       status = response.status;
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
       await response.arrayBuffer();
     } catch (error) {
       failures.push(`${label}: no answer (${(error as Error).name})`);
@@ -146,6 +148,10 @@ describe('every public route under abuse', () => {
     }
 
     expect(failures).toEqual([]);
+    // The junk reached the routes: thousands of answers, most of them refusals naming the problem.
+    const answered = [...statuses.values()].reduce((a, b) => a + b, 0);
+    expect(answered).toBeGreaterThan(routes.length * 100);
+    expect((statuses.get(400) ?? 0) + (statuses.get(404) ?? 0) + (statuses.get(413) ?? 0)).toBeGreaterThan(answered / 2);
     for (const [app, process] of stack.processes) expect({ app, running: process.isRunning }).toEqual({ app, running: true });
     expect((await fetch(`${gw}/readyz`)).status).toBe(200);
     const after = await snapshot();
