@@ -11,6 +11,7 @@ import { benchAuthzCheck } from './authz-check.bench';
 import { benchCrypto } from './crypto.bench';
 import { benchGatewayEdge } from './gateway-edge.bench';
 import { benchSecurityScan } from './security-scan.bench';
+import { benchWholeSystem } from './whole-system.bench';
 import { benchSessionValidation } from './session-validation.bench';
 
 async function main(): Promise<void> {
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
     ['audit-ingest', benchAuditIngest],
     ['gateway-edge', benchGatewayEdge],
     ['security-scan', benchSecurityScan],
+    ['whole-system', benchWholeSystem],
   ];
   const rows: ResultRow[] = [];
   for (const [name, suite] of suites) {
