@@ -67,7 +67,9 @@ describe.each(['base', 'overlays/dev', 'overlays/prod'])('kustomize %s', (dir) =
       }
     }
     const [main] = pod.containers;
-    expect(main.readinessProbe.httpGet.path).toBe('/readyz');
+    // Started only once dependencies answer; the gateway's readiness is its own, not its dependencies'.
+    expect(main.startupProbe.httpGet.path).toBe('/readyz');
+    expect(main.readinessProbe.httpGet.path).toBe(service === 'gateway' ? '/healthz' : '/readyz');
     expect(main.livenessProbe.httpGet.path).toBe('/healthz');
     expect(main.ports.map((p: { name: string }) => p.name)).toContain(main.readinessProbe.httpGet.port);
     // Services owning a schema migrate before they serve.
