@@ -76,13 +76,24 @@ describe.each(['base', 'overlays/dev', 'overlays/prod'])('kustomize %s', (dir) =
     if (service !== 'gateway') expect(pod.initContainers.map((c: { args: string[] }) => c.args)).toEqual([['migrate']]);
   });
 
+  it('trusts no X-Forwarded-For hop unless an overlay names the ingress controller\'s range', () => {
+    const trusted = byKind('ConfigMap').find((c) => c.metadata.name === 'warden-gateway')!.data!['TRUSTED_PROXIES'];
+    if (dir === 'overlays/prod') expect(trusted).toBe('10.244.0.0/16');
+    else expect(trusted).toBe('');
+  });
+
   it('keeps configuration free of secrets: no ConfigMap key looks like one', () => {
     for (const map of byKind('ConfigMap')) for (const key of Object.keys(map.data ?? {})) expect(key).not.toMatch(/SECRET|PASSWORD|MASTER_KEY|CHECKPOINT_KEY|DATABASE_URL/);
   });
 
   it('scales the gateway and authz, exposes only the gateway, and denies all traffic not allowed', () => {
     expect(byKind('HorizontalPodAutoscaler').map((h) => h.spec.scaleTargetRef.name).sort()).toEqual(['warden-authz', 'warden-gateway']);
-    expect(byKind('Ingress').map((i) => i.spec.rules[0].http.paths[0].backend.service.name)).toEqual(['warden-gateway']);
+    const ingresses = byKind('Ingress');
+    expect(ingresses).toHaveLength(1);
+    const paths = ingresses[0]!.spec.rules[0].http.paths as Array<{ path: string; backend: { service: { name: string } } }>;
+    expect(new Set(paths.map((p) => p.backend.service.name))).toEqual(new Set(['warden-gateway']));
+    // The public API only: probes, metrics and the OpenAPI document stay inside the cluster.
+    expect(paths.map((p) => p.path).sort()).toEqual(['/audit', '/auth', '/authz', '/crypto', '/security']);
     expect(byKind('Service').map((s) => s.metadata.name)).toEqual(['warden-gateway']);
     const policies = byKind('NetworkPolicy');
     expect(policies.find((p) => p.metadata.name === 'warden-default-deny')?.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });

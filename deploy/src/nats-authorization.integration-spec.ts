@@ -108,14 +108,17 @@ describe('NATS authorization (deploy/nats/warden-auth.conf)', () => {
     expect(await json(await call('/audit/verify'))).toMatchObject({ valid: true });
   });
 
-  it('lets the gateway ask crypto directly', async () => {
+  it('lets the gateway ask crypto directly, key destruction included', async () => {
     const gateway = await as('gateway');
-    const reply = JSON.parse(codec.decode((await gateway.request('crypto.decrypt', codec.encode(JSON.stringify({ ciphertext: 'nope' })), { timeout: 5_000 })).data));
-    expect(reply.error).toMatchObject({ code: 'INVALID_CIPHERTEXT' });
+    const ask = async (subject: string, body: unknown) => JSON.parse(codec.decode((await gateway.request(subject, codec.encode(JSON.stringify(body)), { timeout: 5_000 })).data));
+    expect((await ask('crypto.decrypt', { ciphertext: 'nope' })).error).toMatchObject({ code: 'INVALID_CIPHERTEXT' });
+    expect((await ask('crypto.keys.destroy', { actorId: 'it', version: 99 })).error).toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it.each([
     ['authz', 'crypto.decrypt', { ciphertext: 'x' }],
+    ['auth', 'crypto.decrypt', { ciphertext: 'x' }],
+    ['scheduler', 'authz.check', { userId: 'x', resource: 'a', action: 'b' }],
     ['auth', 'authz.roles.create', { actorId: 'x', name: 'evil' }],
     ['crypto', 'crypto.keys.destroy', { actorId: 'x', version: 1 }],
     ['scheduler', 'auth.session.revoke', { userId: 'x' }],

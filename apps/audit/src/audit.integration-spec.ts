@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { AuditClient } from '@warden/audit-client';
 import { NatsShutdownSequence } from '@warden/messaging';
 import { createIsolatedEnvironment, freePort, IsolatedEnvironment, pollUntil, ServiceProcess } from '@warden/testing';
@@ -86,6 +87,20 @@ describe('audit service', () => {
     await pollUntil(async () => (await db.query('SELECT details FROM audit.events WHERE id = $1', [event.id])).rows[0], { timeoutMs: 10_000 });
     const { rows: stored } = await db.query('SELECT details FROM audit.events WHERE id = $1', [event.id]);
     expect(stored[0].details).toEqual({ reason: 'x', accessToken: '[REDACTED]', nested: { password: '[REDACTED]', keep: 1 } });
+  });
+
+  it('drops an event whose body claims another source or action than its subject (a forged event)', async () => {
+    const prefix = environment.env['NATS_SUBJECT_PREFIX']!;
+    const forged = { id: randomUUID(), action: 'SECURITY_LOGIN_FAILED', actorId: null, details: { reason: 'forged' }, occurredAt: new Date().toISOString(), source: 'gateway', requestId: null, ip: '198.51.100.250' };
+    const js = nats.jetstream();
+    // Published by "crypto" (its subject) while claiming to be the gateway; and one whose action differs.
+    await js.publish(`${prefix}audit.events.crypto.SECURITY_LOGIN_FAILED`, new TextEncoder().encode(JSON.stringify(forged)), { msgID: forged.id });
+    const mislabelled = { ...forged, id: randomUUID(), source: 'crypto' };
+    await js.publish(`${prefix}audit.events.crypto.SECURITY_KEY_ROTATED`, new TextEncoder().encode(JSON.stringify(mislabelled)), { msgID: mislabelled.id });
+    const honest = await publisher.logSecurityEvent('LOGIN_FAILED', null, { reason: 'honest' });
+    await pollUntil(async () => (await db.query('SELECT 1 FROM audit.events WHERE id = $1', [honest.id])).rowCount, { timeoutMs: 10_000, accept: (n) => n === 1 });
+    const { rows } = await db.query('SELECT id FROM audit.events WHERE id = ANY($1::uuid[])', [[forged.id, mislabelled.id]]);
+    expect(rows).toEqual([]);
   });
 
   it('refuses UPDATE and DELETE: by trigger for anyone, and by grants for the writer role', async () => {

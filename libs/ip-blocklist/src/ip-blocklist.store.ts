@@ -24,6 +24,16 @@ redis.call('HSET', KEYS[2], ARGV[1], ARGV[4])
 return 1
 `;
 
+/** KEYS: expiries, details. ARGV: now (ms). Removes entries expired by now from both. */
+const PURGE_LUA = `
+local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+for _, ip in ipairs(expired) do
+  redis.call('ZREM', KEYS[1], ip)
+  redis.call('HDEL', KEYS[2], ip)
+end
+return #expired
+`;
+
 interface StoredDetails {
   reason: string;
   blockedAt: string;
@@ -84,13 +94,8 @@ export class IpBlocklistStore {
     });
   }
 
+  /** One script: a block written between reading and removing the expired ones is never removed. */
   private async purgeExpired(): Promise<void> {
-    const expired = await this.redis.zrangebyscore(EXPIRIES_KEY, '-inf', Date.now());
-    if (expired.length === 0) return;
-    await this.redis
-      .multi()
-      .zrem(EXPIRIES_KEY, ...expired)
-      .hdel(DETAILS_KEY, ...expired)
-      .exec();
+    await this.redis.eval(PURGE_LUA, 2, EXPIRIES_KEY, DETAILS_KEY, Date.now());
   }
 }

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ensureAuditStream } from '@warden/audit-client';
 import { AppConfig, auditConfig } from '@warden/config';
-import { AUDIT_SUBJECT_ROOT, SecurityEvent } from '@warden/contracts';
+import { AUDIT_SUBJECT_ROOT, SecurityEvent, securityEventSubject } from '@warden/contracts';
 import { NATS_CONNECTION } from '@warden/messaging';
 import { AckPolicy, ConsumerMessages, DeliverPolicy, JsMsg, NatsConnection, nanos } from 'nats';
 import { AuditLogRepository } from '../chain/audit-log.repository';
@@ -103,6 +103,13 @@ export class AuditIngestor implements OnApplicationBootstrap, BeforeApplicationS
         continue;
       }
       const e = parsed.data;
+      // NATS permissions let each service publish only under audit.events.<itself>.>: an event whose body
+      // claims another source (or another action) than its subject is forged, and never stored.
+      if (message.subject !== `${this.config.get('NATS_SUBJECT_PREFIX')}${securityEventSubject(e.source, e.action)}`) {
+        this.logger.error({ subject: message.subject, seq: message.seq, source: e.source, action: e.action }, 'audit event whose body disagrees with its subject dropped');
+        message.term();
+        continue;
+      }
       events.push({
         id: e.id,
         action: e.action,

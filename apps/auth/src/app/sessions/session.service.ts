@@ -44,11 +44,12 @@ export class SessionService {
     const session = await this.sessions.findByTokenHash(sha256(request.token));
     if (!session) throw rpcError(ErrorCode.UNAUTHORIZED, 'unknown session');
     const now = this.clock.now();
-    // A dead session's token shown again is a failed authentication of a known account (a stolen token
-    // replayed after logout, say): the security scan counts these per account. The gateway's rate limits
-    // bound how many a client can cause.
-    if (session.revokedAt) throw await this.refuseDeadSession(session, 'session_revoked', 'session revoked', request.ip);
-    if (session.expiresAt.getTime() <= now.getTime()) throw await this.refuseDeadSession(session, 'session_expired', 'session expired', request.ip);
+    // A revoked session's token shown again is a failed authentication of a known account (a token stolen
+    // and replayed after logout, say): the security scan counts these per account. An expired one is not —
+    // browsers keep sending stale cookies, and a few users behind one address would look like stuffing.
+    // The gateway's rate limits bound how many a client can cause.
+    if (session.revokedAt) throw await this.refuseRevokedSession(session, request.ip);
+    if (session.expiresAt.getTime() <= now.getTime()) throw rpcError(ErrorCode.UNAUTHORIZED, 'session expired');
 
     const ip = request.ip ?? session.lastIp;
     if (ip !== session.lastIp) {
@@ -102,8 +103,8 @@ export class SessionService {
     };
   }
 
-  private async refuseDeadSession(session: { id: string; userId: string }, reason: 'session_revoked' | 'session_expired', message: string, ip: string | undefined) {
-    await this.audit.logSecurityEvent('LOGIN_FAILED', session.userId, { reason, sessionId: session.id, ip: ip ?? null }, { ip: ip ?? null });
-    return rpcError(ErrorCode.UNAUTHORIZED, message);
+  private async refuseRevokedSession(session: { id: string; userId: string }, ip: string | undefined) {
+    await this.audit.logSecurityEvent('LOGIN_FAILED', session.userId, { reason: 'session_revoked', sessionId: session.id, ip: ip ?? null }, { ip: ip ?? null });
+    return rpcError(ErrorCode.UNAUTHORIZED, 'session revoked');
   }
 }

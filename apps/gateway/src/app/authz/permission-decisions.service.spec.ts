@@ -66,6 +66,20 @@ describe('PermissionDecisions', () => {
     expect(t.asked).toHaveLength(2);
   });
 
+  it('does not cache a changed user\'s answers for a moment after the change (an authz replica may lag)', async () => {
+    const t = setUp();
+    t.change({ userIds: ['u1'], allUsers: false });
+    await t.ask('u1');
+    await t.ask('u1');
+    await t.ask('u2');
+    await t.ask('u2');
+    expect(t.asked).toHaveLength(3);
+    t.change({ userIds: [], allUsers: true });
+    await t.ask('u2');
+    await t.ask('u2');
+    expect(t.asked).toHaveLength(5);
+  });
+
   it('asks every time when the TTL is 0', async () => {
     const t = setUp(0);
     await t.ask('u1');

@@ -4,6 +4,12 @@ import { AuthzChanged, AuthzCheck } from '@warden/contracts';
 import { BroadcastBus, NatsConnectionState, NatsRpcClient } from '@warden/messaging';
 
 const MAX_CACHED = 50_000;
+/**
+ * After a change, a user's answers are not cached for this long: an authz replica may answer before it
+ * has processed the same broadcast (it arrives on another connection), and that stale answer must not
+ * be remembered for a whole TTL.
+ */
+const SETTLE_MS = 1_000;
 
 interface CachedDecision {
   userId: string;
@@ -14,15 +20,17 @@ interface CachedDecision {
 /**
  * `authz.check` for the gateway's guards, remembering each (user, resource, action) answer for
  * PERMISSION_CACHE_TTL_MS. `events.authz.changed` (published and flushed before authz answers a change)
- * evicts at once, a NATS reconnect (broadcasts may have been missed) forgets everything, and an answer
- * that was in flight while anything changed is used once but never cached — so a revoked permission is
- * never granted from memory.
+ * evicts at once, a NATS reconnect (broadcasts may have been missed) forgets everything, an answer that
+ * was in flight while anything changed is used once but never cached, and a changed user's answers are
+ * not cached for a second after the change — so a revoked permission is not granted from this memory.
  */
 @Injectable()
 export class PermissionDecisions implements OnModuleInit {
   private readonly entries = new Map<string, CachedDecision>();
   private readonly ttlMs: number;
   private generation = 0;
+  private readonly changedUntil = new Map<string, number>();
+  private allChangedUntil = 0;
 
   constructor(
     private readonly rpc: NatsRpcClient,
@@ -48,22 +56,34 @@ export class PermissionDecisions implements OnModuleInit {
 
     const generation = this.generation;
     const { allowed } = await this.rpc.request(AuthzCheck, { userId, resource, action });
-    if (this.ttlMs > 0 && generation === this.generation) {
+    if (this.ttlMs > 0 && generation === this.generation && !this.settling(userId, Date.now())) {
       if (this.entries.size >= MAX_CACHED) this.entries.delete(this.entries.keys().next().value!);
       this.entries.set(key, { userId, allowed, until: now + this.ttlMs });
     }
     return allowed;
   }
 
+  private settling(userId: string, now: number): boolean {
+    if (now < this.allChangedUntil) return true;
+    const until = this.changedUntil.get(userId);
+    if (until === undefined) return false;
+    if (now >= until) this.changedUntil.delete(userId);
+    return now < until;
+  }
+
   private forgetUsers(userIds: readonly string[]): void {
     this.generation += 1;
     if (userIds.length === 0) return;
+    const until = Date.now() + SETTLE_MS;
+    for (const userId of userIds) this.changedUntil.set(userId, until);
+    if (this.changedUntil.size > MAX_CACHED) this.changedUntil.delete(this.changedUntil.keys().next().value!);
     const affected = new Set(userIds);
     for (const [key, entry] of this.entries) if (affected.has(entry.userId)) this.entries.delete(key);
   }
 
   private forgetAll(): void {
     this.generation += 1;
+    this.allChangedUntil = Date.now() + SETTLE_MS;
     this.entries.clear();
   }
 }

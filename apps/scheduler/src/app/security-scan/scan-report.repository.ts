@@ -178,9 +178,15 @@ export class ScanReportRepository {
     await sql(this.db, `UPDATE scheduler.scan_reports SET status = 'failed', error = $2, finished_at = $3 WHERE id = $1 AND status <> 'completed'`, [id, error.slice(0, 300), now]);
   }
 
-  /** The end of the newest window a scan has completed, or null when none has. */
+  /**
+   * The end of the newest full window a scheduled (or catch-up) scan has completed, or null. Manual scans
+   * do not count: their window ends whenever someone asked.
+   */
   async lastCompletedWindowEnd(): Promise<Date | null> {
-    const { rows } = await sql<{ window_to: Date }>(this.db, `SELECT window_to FROM scheduler.scan_reports WHERE status = 'completed' ORDER BY window_to DESC LIMIT 1`);
+    const { rows } = await sql<{ window_to: Date }>(
+      this.db,
+      `SELECT window_to FROM scheduler.scan_reports WHERE status = 'completed' AND trigger IN ('schedule', 'catch-up') ORDER BY window_to DESC LIMIT 1`,
+    );
     return rows[0]?.window_to ?? null;
   }
 }
