@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { describeIssues, ErrorCode, isErrorCode, ReplyOf, RequestContract, RequestOf } from '@warden/contracts';
-import { ErrorCode as NatsErrorCode, headers as natsHeaders, NatsConnection, NatsError } from 'nats';
+import { createInbox, ErrorCode as NatsErrorCode, headers as natsHeaders, Msg, MsgHdrs, NatsConnection, NatsError } from 'nats';
 import { Histogram } from 'prom-client';
 import { NATS_CONNECTION, NATS_SUBJECT_PREFIX } from './nats-connection.provider';
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER, RequestContext } from './request-context';
@@ -30,11 +30,15 @@ export interface RequestOptions {
  */
 @Injectable()
 export class NatsRpcClient {
+  private readonly replies: ReplyInbox;
+
   constructor(
-    @Inject(NATS_CONNECTION) private readonly connection: NatsConnection,
+    @Inject(NATS_CONNECTION) connection: NatsConnection,
     @Inject(NATS_SUBJECT_PREFIX) private readonly subjectPrefix: string,
     @Inject(NATS_REQUEST_TIMEOUT_MS) private readonly defaultTimeoutMs: number,
-  ) {}
+  ) {
+    this.replies = new ReplyInbox(connection);
+  }
 
   async request<C extends RequestContract>(contract: C, payload: RequestOf<C>, options: RequestOptions = {}): Promise<ReplyOf<C>> {
     const checked = contract.request.safeParse(payload);
@@ -49,10 +53,7 @@ export class NatsRpcClient {
     const stopTimer = upstreamLatency.startTimer({ subject: contract.subject });
     let reply;
     try {
-      reply = await this.connection.request(`${this.subjectPrefix}${contract.subject}`, encoder.encode(JSON.stringify(payload)), {
-        timeout: options.timeoutMs ?? this.defaultTimeoutMs,
-        headers,
-      });
+      reply = await this.replies.request(`${this.subjectPrefix}${contract.subject}`, encoder.encode(JSON.stringify(payload)), headers, options.timeoutMs ?? this.defaultTimeoutMs);
     } catch (error) {
       const failure = transportError(error, contract.subject);
       stopTimer({ outcome: failure.code });
@@ -77,8 +78,81 @@ export class NatsRpcClient {
   }
 }
 
+interface PendingReply {
+  resolve(msg: Msg): void;
+  reject(error: WardenRpcTransportError): void;
+  timer: NodeJS.Timeout;
+}
+
+class WardenRpcTransportError extends Error {
+  constructor(readonly reason: 'no_responders' | 'timeout' | 'closed') {
+    super(reason);
+  }
+}
+
+/**
+ * Request/reply over one wildcard inbox subscription, replies matched by token. nats.js's own request()
+ * builds a request object and an Error (to reject a promise already settled) for every call — measurable
+ * on the gateway's hot path — so the mux is kept here, with the same semantics: a 503 status reply is "no
+ * responders", no reply in time is a timeout, a closed connection fails what is pending.
+ */
+class ReplyInbox {
+  private readonly prefix: string;
+  private readonly pending = new Map<string, PendingReply>();
+  private sequence = 0;
+
+  constructor(private readonly connection: NatsConnection) {
+    this.prefix = `${createInbox(inboxPrefixOf(connection))}.`;
+    connection.subscribe(`${this.prefix}*`, { callback: (error, msg) => (error ? undefined : this.settle(msg)) });
+    void connection.closed().then(() => {
+      for (const [token, pending] of this.pending) {
+        clearTimeout(pending.timer);
+        this.pending.delete(token);
+        pending.reject(new WardenRpcTransportError('closed'));
+      }
+    });
+  }
+
+  request(subject: string, data: Uint8Array, headers: MsgHdrs, timeoutMs: number): Promise<Msg> {
+    const token = (this.sequence++).toString(36);
+    return new Promise<Msg>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(token);
+        reject(new WardenRpcTransportError('timeout'));
+      }, timeoutMs);
+      this.pending.set(token, { resolve, reject, timer });
+      try {
+        this.connection.publish(subject, data, { reply: `${this.prefix}${token}`, headers });
+      } catch {
+        clearTimeout(timer);
+        this.pending.delete(token);
+        reject(new WardenRpcTransportError('closed'));
+      }
+    });
+  }
+
+  private settle(msg: Msg): void {
+    const token = msg.subject.slice(this.prefix.length);
+    const pending = this.pending.get(token);
+    if (!pending) return;
+    this.pending.delete(token);
+    clearTimeout(pending.timer);
+    if (msg.headers?.code === 503 && msg.data.length === 0) pending.reject(new WardenRpcTransportError('no_responders'));
+    else pending.resolve(msg);
+  }
+}
+
+function inboxPrefixOf(connection: NatsConnection): string {
+  return (connection as unknown as { options?: { inboxPrefix?: string } }).options?.inboxPrefix ?? '_INBOX';
+}
+
 function transportError(error: unknown, subject: string): WardenRpcError {
   const service = subject.split('.')[0];
+  if (error instanceof WardenRpcTransportError) {
+    if (error.reason === 'no_responders') return new WardenRpcError(ErrorCode.SERVICE_UNAVAILABLE, `the ${service} service is not available`);
+    if (error.reason === 'timeout') return new WardenRpcError(ErrorCode.TIMEOUT, `the ${service} service did not answer in time`);
+    return new WardenRpcError(ErrorCode.SERVICE_UNAVAILABLE, `the ${service} service could not be reached`);
+  }
   if (error instanceof NatsError) {
     if (error.code === NatsErrorCode.NoResponders) {
       return new WardenRpcError(ErrorCode.SERVICE_UNAVAILABLE, `the ${service} service is not available`);
