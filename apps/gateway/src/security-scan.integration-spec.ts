@@ -1,6 +1,5 @@
 import { FakeDiscordServer } from '@warden/discord-stand-in';
 import {
-  createIsolatedEnvironment,
   freePort,
   GENEROUS_RATE_LIMITS,
   IsolatedEnvironment,
@@ -8,8 +7,8 @@ import {
   pollUntil,
   readAuditStream,
   ServiceProcess,
-  startWardenStack,
-  WardenStack,
+  StackWithDiscord,
+  startStackWithDiscord,
 } from '@warden/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 
@@ -27,9 +26,9 @@ const json = async (response: Response): Promise<any> => response.json();
  * through POST /security/scans, its findings and events, and auto-ban enforced by the gateway.
  */
 describe('security scans through the gateway', () => {
+  let system: StackWithDiscord;
   let environment: IsolatedEnvironment;
   let discord: FakeDiscordServer;
-  let stack: WardenStack;
   let strictGateway: ServiceProcess;
   let gw: string;
   let strict: string;
@@ -38,18 +37,7 @@ describe('security scans through the gateway', () => {
   const replayed: Array<{ token: string; user: { id: string } }> = [];
 
   beforeAll(async () => {
-    environment = await createIsolatedEnvironment();
-    const port = await freePort();
-    gw = `http://127.0.0.1:${port}`;
-    discord = new FakeDiscordServer({ clientId: 'warden-it', clientSecret: 'it-secret-0123456789', redirectUris: [`${gw}/auth/discord/callback`] });
-    for (const n of [1, 2, 3]) discord.addUser({ id: `9000000000000000${n}`, username: `victim${n}`, global_name: null, avatar: null });
-    const api = await discord.start();
-    const env = {
-      ...environment.env,
-      DISCORD_CLIENT_ID: 'warden-it',
-      DISCORD_CLIENT_SECRET: 'it-secret-0123456789',
-      DISCORD_CALLBACK_URL: `${gw}/auth/discord/callback`,
-      DISCORD_API_URL: api,
+    system = await startStackWithDiscord({
       BOOTSTRAP_ADMIN_DISCORD_IDS: ADMIN_DISCORD_ID,
       // The tests play several clients through X-Forwarded-For from this trusted "proxy".
       TRUSTED_PROXIES: '127.0.0.1/8',
@@ -60,11 +48,12 @@ describe('security scans through the gateway', () => {
       SCAN_PERMISSION_DENIALS_PER_USER: '3',
       SCAN_DECRYPT_FAILURES_PER_ACTOR: '3',
       SCAN_RATE_LIMIT_VIOLATIONS_PER_KEY: '2',
-    };
-    stack = await startWardenStack({ ...env, GATEWAY_PORT: String(port) });
+    });
+    ({ environment, discord, gateway: gw } = system);
+    for (const n of [1, 2, 3]) discord.addUser({ id: `9000000000000000${n}`, username: `victim${n}`, global_name: null, avatar: null });
     const strictPort = await freePort();
     strict = `http://127.0.0.1:${strictPort}`;
-    strictGateway = ServiceProcess.start('gateway', { ...env, ...GENEROUS_RATE_LIMITS, RATE_LIMIT_ANONYMOUS: '1/1s fixed', GATEWAY_PORT: String(strictPort), GATEWAY_HOST: '127.0.0.1' });
+    strictGateway = ServiceProcess.start('gateway', { ...system.env, ...GENEROUS_RATE_LIMITS, RATE_LIMIT_ANONYMOUS: '1/1s fixed', GATEWAY_PORT: String(strictPort), GATEWAY_HOST: '127.0.0.1' });
     await strictGateway.waitUntilReady(`${strict}/readyz`);
     admin = await loginThroughGateway(gw, discord, ADMIN_DISCORD_ID);
     user = await loginThroughGateway(gw, discord, USER_DISCORD_ID);
@@ -73,9 +62,7 @@ describe('security scans through the gateway', () => {
 
   afterAll(async () => {
     await strictGateway?.stop();
-    await stack?.stop();
-    await discord?.stop();
-    await environment?.dispose();
+    await system?.dispose();
   });
 
   const as = (who: { token: string } | null, path: string, init: { method?: string; body?: unknown; ip?: string; base?: string } = {}) =>

@@ -1,8 +1,8 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { connect, NatsConnection } from 'nats';
 import { BroadcastBus } from './broadcast-bus';
-import { natsConnectionOptions, NatsSettings } from './nats-connection-options';
-import { NATS_CONNECTION, NATS_SUBJECT_PREFIX, NatsConnectionState } from './nats-connection.provider';
+import { inboxPrefixFor, natsConnectionOptions, NatsSettings } from './nats-connection-options';
+import { NATS_CONNECTION, NATS_INBOX_PREFIX, NATS_SUBJECT_PREFIX, NatsConnectionState } from './nats-connection.provider';
 import { NATS_REQUEST_TIMEOUT_MS, NatsRpcClient } from './nats-rpc.client';
 
 export interface MessagingSettings extends NatsSettings {
@@ -47,6 +47,7 @@ export class MessagingModule {
           useFactory: () => connect(natsConnectionOptions(settings, `warden-${service}-client`, service)),
         },
         { provide: NATS_SUBJECT_PREFIX, useValue: settings.NATS_SUBJECT_PREFIX },
+        { provide: NATS_INBOX_PREFIX, useValue: inboxPrefixFor(service) },
         { provide: NATS_REQUEST_TIMEOUT_MS, useValue: settings.NATS_REQUEST_TIMEOUT_MS },
         {
           provide: NatsConnectionState,

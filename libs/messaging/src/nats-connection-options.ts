@@ -9,6 +9,11 @@ export interface NatsSettings {
   NATS_TLS_CA?: string;
 }
 
+/** The subject root of a service's reply inboxes (`_INBOX.<service>`), which NATS permissions scope. */
+export function inboxPrefixFor(service: string): string {
+  return `_INBOX.${service}`;
+}
+
 /**
  * Connection options shared by every Warden NATS connection: reconnect forever (a restarted NATS must
  * never need a service restart), credentials when configured, TLS for tls:// URLs, and replies on the
@@ -19,7 +24,7 @@ export function natsConnectionOptions(settings: NatsSettings, connectionName: st
   const options: ConnectionOptions = {
     servers: settings.NATS_URL,
     name: connectionName,
-    inboxPrefix: `_INBOX.${service}`,
+    inboxPrefix: inboxPrefixFor(service),
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
     reconnectJitter: 250,

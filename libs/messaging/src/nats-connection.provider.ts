@@ -3,6 +3,8 @@ import { NatsConnection } from 'nats';
 
 /** DI token of the process's client-side NATS connection (requests, broadcasts, JetStream). */
 export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
+/** DI token of the root of this process's reply inboxes (see inboxPrefixFor). */
+export const NATS_INBOX_PREFIX = Symbol('NATS_INBOX_PREFIX');
 /** DI token of the subject prefix (empty in production). */
 export const NATS_SUBJECT_PREFIX = Symbol('NATS_SUBJECT_PREFIX');
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { describeIssues, ErrorCode, isErrorCode, ReplyOf, RequestContract, RequestOf } from '@warden/contracts';
-import { createInbox, ErrorCode as NatsErrorCode, headers as natsHeaders, Msg, MsgHdrs, NatsConnection, NatsError } from 'nats';
+import { createInbox, headers as natsHeaders, Msg, MsgHdrs, NatsConnection } from 'nats';
 import { Histogram } from 'prom-client';
-import { NATS_CONNECTION, NATS_SUBJECT_PREFIX } from './nats-connection.provider';
+import { NATS_CONNECTION, NATS_INBOX_PREFIX, NATS_SUBJECT_PREFIX } from './nats-connection.provider';
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER, RequestContext } from './request-context';
 import { WardenRpcError } from './warden-rpc-error';
 
@@ -36,8 +36,9 @@ export class NatsRpcClient {
     @Inject(NATS_CONNECTION) connection: NatsConnection,
     @Inject(NATS_SUBJECT_PREFIX) private readonly subjectPrefix: string,
     @Inject(NATS_REQUEST_TIMEOUT_MS) private readonly defaultTimeoutMs: number,
+    @Inject(NATS_INBOX_PREFIX) inboxPrefix: string,
   ) {
-    this.replies = new ReplyInbox(connection);
+    this.replies = new ReplyInbox(connection, inboxPrefix);
   }
 
   async request<C extends RequestContract>(contract: C, payload: RequestOf<C>, options: RequestOptions = {}): Promise<ReplyOf<C>> {
@@ -101,8 +102,11 @@ class ReplyInbox {
   private readonly pending = new Map<string, PendingReply>();
   private sequence = 0;
 
-  constructor(private readonly connection: NatsConnection) {
-    this.prefix = `${createInbox(inboxPrefixOf(connection))}.`;
+  constructor(
+    private readonly connection: NatsConnection,
+    inboxPrefix: string,
+  ) {
+    this.prefix = `${createInbox(inboxPrefix)}.`;
     connection.subscribe(`${this.prefix}*`, { callback: (error, msg) => (error ? undefined : this.settle(msg)) });
     void connection.closed().then(() => {
       for (const [token, pending] of this.pending) {
@@ -142,24 +146,10 @@ class ReplyInbox {
   }
 }
 
-function inboxPrefixOf(connection: NatsConnection): string {
-  return (connection as unknown as { options?: { inboxPrefix?: string } }).options?.inboxPrefix ?? '_INBOX';
-}
-
 function transportError(error: unknown, subject: string): WardenRpcError {
   const service = subject.split('.')[0];
-  if (error instanceof WardenRpcTransportError) {
-    if (error.reason === 'no_responders') return new WardenRpcError(ErrorCode.SERVICE_UNAVAILABLE, `the ${service} service is not available`);
-    if (error.reason === 'timeout') return new WardenRpcError(ErrorCode.TIMEOUT, `the ${service} service did not answer in time`);
-    return new WardenRpcError(ErrorCode.SERVICE_UNAVAILABLE, `the ${service} service could not be reached`);
-  }
-  if (error instanceof NatsError) {
-    if (error.code === NatsErrorCode.NoResponders) {
-      return new WardenRpcError(ErrorCode.SERVICE_UNAVAILABLE, `the ${service} service is not available`);
-    }
-    if (error.code === NatsErrorCode.Timeout) {
-      return new WardenRpcError(ErrorCode.TIMEOUT, `the ${service} service did not answer in time`);
-    }
-  }
+  const reason = error instanceof WardenRpcTransportError ? error.reason : 'closed';
+  if (reason === 'no_responders') return new WardenRpcError(ErrorCode.SERVICE_UNAVAILABLE, `the ${service} service is not available`);
+  if (reason === 'timeout') return new WardenRpcError(ErrorCode.TIMEOUT, `the ${service} service did not answer in time`);
   return new WardenRpcError(ErrorCode.SERVICE_UNAVAILABLE, `the ${service} service could not be reached`);
 }

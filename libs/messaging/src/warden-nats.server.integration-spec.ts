@@ -65,7 +65,7 @@ describe('WardenNatsServer and NatsRpcClient against a real NATS', () => {
 
   beforeAll(async () => {
     nats = await connect({ servers: LOCAL_NATS_URL });
-    rpc = new NatsRpcClient(nats, prefix, 2_000);
+    rpc = new NatsRpcClient(nats, prefix, 2_000, '_INBOX');
     replicaA = await startReplica(prefix, 'a');
     replicaB = await startReplica(prefix, 'b');
   });

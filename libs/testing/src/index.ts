@@ -9,3 +9,4 @@ export * from './gateway-login';
 export * from './redis-server-process';
 export * from './warden-cluster';
 export * from './tcp-proxy';
+export * from './stack-with-discord';
