@@ -50,6 +50,9 @@ export interface HttpRequestLogLine {
 /** One line per HTTP request, at error level for 5xx answers. */
 export function logHttpRequest(line: HttpRequestLogLine): void {
   const logger = PinoLogger.root;
+  const errored = line.statusCode >= 500;
+  // On the gateway's hot path: nothing is built for a line the level drops.
+  if (!logger.isLevelEnabled(errored ? 'error' : 'info')) return;
   // Flat fields: pino-http's logger keeps its serializers for `req`/`res`, which expect Node's objects.
   const fields = {
     requestId: line.requestId,
@@ -58,6 +61,6 @@ export function logHttpRequest(line: HttpRequestLogLine): void {
     statusCode: line.statusCode,
     responseTime: Math.round(line.responseTimeMs * 100) / 100,
   };
-  if (line.statusCode >= 500) logger.error(fields, 'request errored');
+  if (errored) logger.error(fields, 'request errored');
   else logger.info(fields, 'request completed');
 }
