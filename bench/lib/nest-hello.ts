@@ -18,7 +18,7 @@ class HelloModule {}
 
 async function main(): Promise<void> {
   const adapter = new FastifyAdapter();
-  await installSecurityHeaders(adapter.getInstance(), {
+  installSecurityHeaders(adapter.getInstance(), {
     SECURITY_HEADER_CSP: "default-src 'self'",
     SECURITY_HEADER_HSTS: 'max-age=31536000; includeSubDomains',
     SECURITY_HEADER_FRAME_OPTIONS: 'DENY',

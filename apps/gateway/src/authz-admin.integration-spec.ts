@@ -83,6 +83,24 @@ describe('roles and permissions through the gateway', () => {
     });
   });
 
+  it("carries the client's X-Request-Id and IP into the gateway's own events and the services' events", async () => {
+    const traced = (who: { token: string }, method: string, path: string, requestId: string, body?: unknown) =>
+      fetch(`${gw1}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${who.token}`, 'x-request-id': requestId, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    expect((await traced(user, 'GET', '/authz/roles', 'trace-denied-1')).status).toBe(403);
+    expect((await traced(admin, 'POST', '/authz/roles', 'trace-created-1', { name: 'traced' })).status).toBe(201);
+    const events = await pollUntil(() => readAuditStream(environment.env['NATS_URL']!, environment.env['AUDIT_STREAM']!), {
+      timeoutMs: 5_000,
+      accept: (all) => all.some((e) => e.requestId === 'trace-denied-1') && all.some((e) => e.requestId === 'trace-created-1'),
+    });
+    expect(events.find((e) => e.requestId === 'trace-denied-1')).toMatchObject({ action: 'SECURITY_PERMISSION_DENIED', source: 'gateway', ip: '127.0.0.1' });
+    expect(events.find((e) => e.requestId === 'trace-created-1')).toMatchObject({ action: 'SECURITY_ROLE_CREATED', source: 'authz', ip: '127.0.0.1', actorId: admin.user.id });
+    expect((await as(admin, gw1, 'DELETE', '/authz/roles/traced')).status).toBe(204);
+  });
+
   it('lets the admin create a role, grant a permission and assign it; the user is allowed, then denied on the other gateway within 100 ms of the revoke', async () => {
     expect((await as(user, gw1, 'POST', '/authz/check', { resource: 'audit', action: 'read' })).status).toBe(200);
     expect(await canReadAudit(gw1)).toBe(false);

@@ -34,7 +34,7 @@ async function bootstrap(): Promise<void> {
     return503OnClosing: true,
   });
   const fastify = adapter.getInstance();
-  await installSecurityHeaders(fastify, config);
+  installSecurityHeaders(fastify, config);
   await fastify.register(fastifyCookie);
   installRequestContext(fastify);
   installBodyShapeCheck(fastify);

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { SecurityEvent, securityAction, securityEventSubject, SecurityEventType, ServiceName } from '@warden/contracts';
-import { NATS_CONNECTION, NatsShutdownSequence, RequestContext } from '@warden/messaging';
+import { NATS_CONNECTION, NatsShutdownSequence, RequestContext, RequestScope } from '@warden/messaging';
 import { randomUUID } from 'node:crypto';
 import { JetStreamClient, NatsConnection } from 'nats';
 import { ensureAuditStream } from './audit-stream';
@@ -27,6 +27,8 @@ export interface AuditContext {
    * both drop a second event with the same id, so it is stored once.
    */
   eventId?: string;
+  /** The request the event belongs to, when not carried by the AsyncLocalStorage context (the gateway). */
+  scope?: RequestScope;
 }
 
 const encoder = new TextEncoder();
@@ -73,7 +75,7 @@ export class AuditClient implements OnModuleInit {
     details: Record<string, unknown> = {},
     context: AuditContext = {},
   ): Promise<SecurityEvent> {
-    const scope = RequestContext.current();
+    const scope = context.scope ?? RequestContext.current();
     const event: SecurityEvent = {
       id: context.eventId ?? randomUUID(),
       action: securityAction(type),

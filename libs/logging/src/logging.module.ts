@@ -14,8 +14,9 @@ export interface LoggingOptions {
  *
  * nestjs-pino's per-request pino-http middleware is not mounted (`forRoutes: []`): it built two child
  * loggers per request, redacting their bindings even when nothing was logged — 14% of the gateway's CPU
- * under load. The request id reaches every line through the mixin (RequestContext) instead, and the
- * gateway writes its one line per request from a Fastify hook (`logHttpRequest`).
+ * under load. In services the request id reaches every line through the mixin (RequestContext); the
+ * gateway, which runs without AsyncLocalStorage, puts it in its lines itself and writes its one line per
+ * request from a Fastify hook (`logHttpRequest`).
  */
 export function loggingModule(options: LoggingOptions): DynamicModule {
   return LoggerModule.forRoot({

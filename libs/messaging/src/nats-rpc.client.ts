@@ -3,7 +3,7 @@ import { describeIssues, ErrorCode, isErrorCode, ReplyOf, RequestContract, Reque
 import { createInbox, headers as natsHeaders, Msg, MsgHdrs, NatsConnection } from 'nats';
 import { Histogram } from 'prom-client';
 import { NATS_CONNECTION, NATS_INBOX_PREFIX, NATS_SUBJECT_PREFIX } from './nats-connection.provider';
-import { CLIENT_IP_HEADER, REQUEST_ID_HEADER, RequestContext } from './request-context';
+import { CLIENT_IP_HEADER, REQUEST_ID_HEADER, RequestContext, RequestScope } from './request-context';
 import { WardenRpcError } from './warden-rpc-error';
 
 export const NATS_REQUEST_TIMEOUT_MS = Symbol('NATS_REQUEST_TIMEOUT_MS');
@@ -21,6 +21,11 @@ const decoder = new TextDecoder();
 
 export interface RequestOptions {
   timeoutMs?: number;
+  /**
+   * The request this call serves. Defaults to the AsyncLocalStorage context (services); the gateway
+   * passes it explicitly and runs without AsyncLocalStorage, whose promise hooks slowed every request.
+   */
+  scope?: RequestScope;
 }
 
 /**
@@ -47,7 +52,7 @@ export class NatsRpcClient {
       throw new WardenRpcError(ErrorCode.BAD_REQUEST, `invalid request for ${contract.subject}`, describeIssues(checked.error));
     }
     const headers = natsHeaders();
-    const scope = RequestContext.current();
+    const scope = options.scope ?? RequestContext.current();
     if (scope?.requestId) headers.set(REQUEST_ID_HEADER, scope.requestId);
     if (scope?.clientIp) headers.set(CLIENT_IP_HEADER, scope.clientIp);
 

@@ -17,6 +17,7 @@ import { GatewayDependencyChecks } from './health/gateway-dependency-checks';
 import { HealthController } from './health/health.controller';
 import { HttpErrorFilter } from './http-errors/http-error.filter';
 import { MetricsController } from './metrics/metrics.controller';
+import { UpstreamModule } from './upstream/upstream.module';
 
 /** The gateway's validated configuration, for every module. */
 @Global()
@@ -37,6 +38,7 @@ export class GatewayAppModule {
         GatewayConfigModule.register(config),
         loggingModule({ service: 'gateway', level: config.LOG_LEVEL }),
         MessagingModule.forRoot('gateway', config),
+        UpstreamModule,
         AuditClientModule.forRoot({ source: 'gateway', stream: config.AUDIT_STREAM, subjectPrefix: config.NATS_SUBJECT_PREFIX }),
         RedisModule.forRoot('gateway', config),
         TerminusModule.forRoot({ logger: false }),

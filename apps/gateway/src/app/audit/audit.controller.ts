@@ -1,7 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { AuditQuery, AuditVerify } from '@warden/contracts';
-import { NatsRpcClient } from '@warden/messaging';
+import { RequestScope } from '@warden/messaging';
 import { z } from 'zod';
+import { RequestScopeParam } from '../upstream/request-scope';
+import { ScopedRpcClient } from '../upstream/scoped-rpc.client';
 import { ValidatedSession } from '../auth/session-authenticator.service';
 import { CurrentSession } from '../auth/session.guard';
 import { RequirePermission } from '../authz/permission.guard';
@@ -26,19 +28,19 @@ const EventsQuery = z
 /** The audit log through the gateway (audit:read); reading it is itself audited. */
 @Controller('audit')
 export class AuditController {
-  constructor(private readonly rpc: NatsRpcClient) {}
+  constructor(private readonly rpc: ScopedRpcClient) {}
 
   @Get('events')
   @ApiQueryFrom(EventsQuery)
   @RequirePermission('audit', 'read')
-  events(@CurrentSession() session: ValidatedSession, @Query(new ZodValidationPipe(EventsQuery)) query: z.output<typeof EventsQuery>) {
-    return this.rpc.request(AuditQuery, { readerId: session.userId, ...query });
+  events(@RequestScopeParam() scope: RequestScope, @CurrentSession() session: ValidatedSession, @Query(new ZodValidationPipe(EventsQuery)) query: z.output<typeof EventsQuery>) {
+    return this.rpc.request(scope, AuditQuery, { readerId: session.userId, ...query });
   }
 
   @Get('verify')
   @RequirePermission('audit', 'read')
-  async verify() {
-    const { valid, checked, head, firstBrokenSeq } = await this.rpc.request(AuditVerify, {}, { timeoutMs: 60_000 });
+  async verify(@RequestScopeParam() scope: RequestScope) {
+    const { valid, checked, head, firstBrokenSeq } = await this.rpc.request(scope, AuditVerify, {}, { timeoutMs: 60_000 });
     return { valid, checked, head, firstBrokenSeq };
   }
 }

@@ -1,7 +1,7 @@
 import { BadRequestException, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { AppConfig, gatewayConfig } from '@warden/config';
 import { AuthLoginComplete, AuthLoginStart, AuthSessionList, AuthSessionRevoke, describeIssues } from '@warden/contracts';
-import { NatsRpcClient } from '@warden/messaging';
+import { RequestScope } from '@warden/messaging';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { SessionAuthenticator, ValidatedSession } from './session-authenticator.service';
@@ -9,6 +9,8 @@ import { SessionCookies } from './session-cookies';
 import { SanitizePolicy } from '../edge/input-sanitizer';
 import { RateLimitClass } from '../rate-limit/rate-limit.guard';
 import { Authenticated, CurrentSession } from './session.guard';
+import { requestScopeOf, RequestScopeParam } from '../upstream/request-scope';
+import { ScopedRpcClient } from '../upstream/scoped-rpc.client';
 
 /** What Discord's redirect may carry: single strings only (a repeated parameter is refused). */
 const CallbackQuery = z.object({
@@ -23,7 +25,7 @@ export class AuthController {
   private readonly postLoginRedirect: string | undefined;
 
   constructor(
-    private readonly rpc: NatsRpcClient,
+    private readonly rpc: ScopedRpcClient,
     private readonly cookies: SessionCookies,
     private readonly authenticator: SessionAuthenticator,
     config: AppConfig<typeof gatewayConfig.shape>,
@@ -35,7 +37,7 @@ export class AuthController {
   @Get('discord')
   @RateLimitClass('login')
   async startLogin(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const started = await this.rpc.request(AuthLoginStart, { ip: request.ip, userAgent: userAgentOf(request) });
+    const started = await this.rpc.request(requestScopeOf(request), AuthLoginStart, { ip: request.ip, userAgent: userAgentOf(request) });
     void reply
       .header('Cache-Control', 'no-store')
       .setCookie(this.cookies.loginName, started.browserBinding, this.cookies.loginOptions(new Date(started.expiresAt)))
@@ -51,7 +53,7 @@ export class AuthController {
     if (!parsed.success) throw new BadRequestException({ message: 'invalid callback parameters', fields: describeIssues(parsed.error) });
     const { code, state, error, error_description: errorDescription } = parsed.data;
     void reply.header('Cache-Control', 'no-store').clearCookie(this.cookies.loginName, this.cookies.clearOptions());
-    const login = await this.rpc.request(AuthLoginComplete, {
+    const login = await this.rpc.request(requestScopeOf(request), AuthLoginComplete, {
       code,
       state,
       error,
@@ -81,16 +83,16 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   @Authenticated()
-  async logout(@CurrentSession() session: ValidatedSession, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
-    await this.rpc.request(AuthSessionRevoke, { userId: session.userId, sessionId: session.sessionId, reason: 'logout' });
+  async logout(@CurrentSession() session: ValidatedSession, @RequestScopeParam() scope: RequestScope, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    await this.rpc.request(scope, AuthSessionRevoke, { userId: session.userId, sessionId: session.sessionId, reason: 'logout' });
     this.authenticator.forget(session.sessionId);
     void reply.clearCookie(this.cookies.sessionName, this.cookies.clearOptions());
   }
 
   @Get('sessions')
   @Authenticated()
-  async sessions(@CurrentSession() session: ValidatedSession) {
-    const { sessions } = await this.rpc.request(AuthSessionList, { userId: session.userId });
+  async sessions(@CurrentSession() session: ValidatedSession, @RequestScopeParam() scope: RequestScope) {
+    const { sessions } = await this.rpc.request(scope, AuthSessionList, { userId: session.userId });
     return { sessions: sessions.map((s) => ({ ...s, current: s.id === session.sessionId })) };
   }
 
@@ -98,8 +100,8 @@ export class AuthController {
   @Delete('sessions')
   @HttpCode(204)
   @Authenticated()
-  async revokeAll(@CurrentSession() session: ValidatedSession, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
-    const { revokedSessionIds } = await this.rpc.request(AuthSessionRevoke, { userId: session.userId, all: true, reason: 'logout_everywhere' });
+  async revokeAll(@CurrentSession() session: ValidatedSession, @RequestScopeParam() scope: RequestScope, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    const { revokedSessionIds } = await this.rpc.request(scope, AuthSessionRevoke, { userId: session.userId, all: true, reason: 'logout_everywhere' });
     revokedSessionIds.forEach((id) => this.authenticator.forget(id));
     void reply.clearCookie(this.cookies.sessionName, this.cookies.clearOptions());
   }
@@ -110,9 +112,10 @@ export class AuthController {
   @Authenticated()
   async revokeOne(
     @CurrentSession() session: ValidatedSession,
+    @RequestScopeParam() scope: RequestScope,
     @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException('session id must be a UUID') })) id: string,
   ): Promise<void> {
-    await this.rpc.request(AuthSessionRevoke, { userId: session.userId, sessionId: id, reason: 'user_revoked' });
+    await this.rpc.request(scope, AuthSessionRevoke, { userId: session.userId, sessionId: id, reason: 'user_revoked' });
     this.authenticator.forget(id);
   }
 }

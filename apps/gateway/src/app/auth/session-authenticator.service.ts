@@ -1,8 +1,10 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { AppConfig, gatewayConfig } from '@warden/config';
 import { AuthSessionValidate, ErrorCode, ReplyOf, SessionRevoked } from '@warden/contracts';
-import { BroadcastBus, NatsRpcClient, WardenRpcError } from '@warden/messaging';
-import { createHash } from 'node:crypto';
+import { BroadcastBus, WardenRpcError } from '@warden/messaging';
+import { hash } from 'node:crypto';
+import { HttpRequestScope } from '../upstream/request-scope';
+import { ScopedRpcClient } from '../upstream/scoped-rpc.client';
 
 export type ValidatedSession = ReplyOf<typeof AuthSessionValidate> & { via: 'bearer' | 'cookie' };
 
@@ -26,7 +28,7 @@ export class SessionAuthenticator implements OnModuleInit {
   private readonly perRequest = new WeakMap<object, { token: string; result: Promise<ReplyOf<typeof AuthSessionValidate>> }>();
 
   constructor(
-    private readonly rpc: NatsRpcClient,
+    private readonly rpc: ScopedRpcClient,
     private readonly broadcast: BroadcastBus,
     config: AppConfig<typeof gatewayConfig.shape>,
   ) {
@@ -43,23 +45,24 @@ export class SessionAuthenticator implements OnModuleInit {
    * Validates once per HTTP request: the rate-limit guard and the session guard both need the session,
    * and an invalid token (never cached) must not cost two round trips.
    */
-  validateForRequest(request: object, token: string, ip: string): Promise<ReplyOf<typeof AuthSessionValidate>> {
+  validateForRequest(request: object, token: string, scope: HttpRequestScope): Promise<ReplyOf<typeof AuthSessionValidate>> {
     const memo = this.perRequest.get(request);
     if (memo && memo.token === token) return memo.result;
-    const result = this.validate(token, ip);
+    const result = this.validate(token, scope);
     this.perRequest.set(request, { token, result });
     return result;
   }
 
-  async validate(token: string, ip: string): Promise<ReplyOf<typeof AuthSessionValidate>> {
+  async validate(token: string, scope: HttpRequestScope): Promise<ReplyOf<typeof AuthSessionValidate>> {
     if (token.length > 512) throw new WardenRpcError(ErrorCode.UNAUTHORIZED, 'malformed session token');
-    const key = createHash('sha256').update(token).digest('base64url');
+    // The one-shot digest: a Hash object per request cost 2% of the gateway's CPU.
+    const key = hash('sha256', token, 'base64url');
     const now = Date.now();
     const cached = this.cache.get(key);
     if (cached && cached.until > now) return cached.session;
     if (cached) this.evict(key, cached);
 
-    const session = await this.rpc.request(AuthSessionValidate, { token, ip });
+    const session = await this.rpc.request(scope, AuthSessionValidate, { token, ip: scope.clientIp });
     if (this.ttlMs > 0) {
       const until = Math.min(now + this.ttlMs, Date.parse(session.expiresAt));
       if (this.cache.size >= MAX_CACHED) {

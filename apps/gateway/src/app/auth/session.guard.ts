@@ -6,6 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SessionAuthenticator, ValidatedSession } from './session-authenticator.service';
 import { readSessionCredential } from './session-credential';
 import { SessionCookies } from './session-cookies';
+import { requestScopeOf } from '../upstream/request-scope';
 
 type AuthenticatedRequest = FastifyRequest & { session?: ValidatedSession };
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -26,7 +27,7 @@ export class SessionGuard implements CanActivate {
     void reply.header('Cache-Control', 'no-store');
     const credential = readSessionCredential(request, this.cookies.sessionName);
     if (!credential) throw new WardenRpcError(ErrorCode.UNAUTHORIZED, 'authentication required');
-    const session = await this.authenticator.validateForRequest(request, credential.token, request.ip);
+    const session = await this.authenticator.validateForRequest(request, credential.token, requestScopeOf(request));
     if (credential.via === 'cookie' && UNSAFE_METHODS.has(request.method) && !this.origins.isAllowed(request)) {
       // Cookie-authenticated unsafe requests must come from our own pages (CSRF); bearer tokens are exempt.
       throw new ForbiddenException('cross-site request refused: Origin (or Referer) is missing or not allowed');

@@ -13,9 +13,11 @@ import {
   PermissionPart,
   RoleName,
 } from '@warden/contracts';
-import { NatsRpcClient } from '@warden/messaging';
+import { RequestScope } from '@warden/messaging';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { RequestScopeParam } from '../upstream/request-scope';
+import { ScopedRpcClient } from '../upstream/scoped-rpc.client';
 import { ValidatedSession } from '../auth/session-authenticator.service';
 import { Authenticated, CurrentSession } from '../auth/session.guard';
 import { ApiBodyFrom } from '../validation/openapi-from-zod';
@@ -32,61 +34,61 @@ const UserIdParam = new ZodValidationPipe(z.uuid({ error: 'must be a UUID' }));
 @Controller('authz')
 export class AuthzController {
   constructor(
-    private readonly rpc: NatsRpcClient,
+    private readonly rpc: ScopedRpcClient,
     private readonly permissions: PermissionGuard,
   ) {}
 
   @Get('roles')
   @RequirePermission('roles', 'read')
-  listRoles() {
-    return this.rpc.request(AuthzRolesList, {});
+  listRoles(@RequestScopeParam() scope: RequestScope) {
+    return this.rpc.request(scope, AuthzRolesList, {});
   }
 
   @Post('roles')
   @ApiBodyFrom(CreateRoleBody)
   @HttpCode(201)
   @RequirePermission('roles', 'manage')
-  createRole(@CurrentSession() session: ValidatedSession, @Body(new ZodValidationPipe(CreateRoleBody)) body: z.output<typeof CreateRoleBody>) {
-    return this.rpc.request(AuthzRolesCreate, { actorId: session.userId, ...body });
+  createRole(@RequestScopeParam() scope: RequestScope, @CurrentSession() session: ValidatedSession, @Body(new ZodValidationPipe(CreateRoleBody)) body: z.output<typeof CreateRoleBody>) {
+    return this.rpc.request(scope, AuthzRolesCreate, { actorId: session.userId, ...body });
   }
 
   @Delete('roles/:name')
   @HttpCode(204)
   @RequirePermission('roles', 'manage')
-  async deleteRole(@CurrentSession() session: ValidatedSession, @Param('name', RoleParam) name: string): Promise<void> {
-    await this.rpc.request(AuthzRolesDelete, { actorId: session.userId, name });
+  async deleteRole(@RequestScopeParam() scope: RequestScope, @CurrentSession() session: ValidatedSession, @Param('name', RoleParam) name: string): Promise<void> {
+    await this.rpc.request(scope, AuthzRolesDelete, { actorId: session.userId, name });
   }
 
   @Post('roles/:name/permissions')
   @ApiBodyFrom(PermissionBody)
   @RequirePermission('roles', 'manage')
-  grant(@CurrentSession() session: ValidatedSession, @Param('name', RoleParam) name: string, @Body(new ZodValidationPipe(PermissionBody)) body: z.output<typeof PermissionBody>) {
-    return this.rpc.request(AuthzRolesGrant, { actorId: session.userId, name, ...body });
+  grant(@RequestScopeParam() scope: RequestScope, @CurrentSession() session: ValidatedSession, @Param('name', RoleParam) name: string, @Body(new ZodValidationPipe(PermissionBody)) body: z.output<typeof PermissionBody>) {
+    return this.rpc.request(scope, AuthzRolesGrant, { actorId: session.userId, name, ...body });
   }
 
   @Delete('roles/:name/permissions')
   @ApiBodyFrom(PermissionBody)
   @RequirePermission('roles', 'manage')
-  revoke(@CurrentSession() session: ValidatedSession, @Param('name', RoleParam) name: string, @Body(new ZodValidationPipe(PermissionBody)) body: z.output<typeof PermissionBody>) {
-    return this.rpc.request(AuthzRolesRevoke, { actorId: session.userId, name, ...body });
+  revoke(@RequestScopeParam() scope: RequestScope, @CurrentSession() session: ValidatedSession, @Param('name', RoleParam) name: string, @Body(new ZodValidationPipe(PermissionBody)) body: z.output<typeof PermissionBody>) {
+    return this.rpc.request(scope, AuthzRolesRevoke, { actorId: session.userId, name, ...body });
   }
 
   @Get('users/:userId/roles')
   @RequirePermission('roles', 'read')
-  userRoles(@Param('userId', UserIdParam) userId: string) {
-    return this.rpc.request(AuthzUserRoles, { userId }).then((r) => ({ userId, roles: r.roles }));
+  userRoles(@RequestScopeParam() scope: RequestScope, @Param('userId', UserIdParam) userId: string) {
+    return this.rpc.request(scope, AuthzUserRoles, { userId }).then((r) => ({ userId, roles: r.roles }));
   }
 
   @Put('users/:userId/roles/:name')
   @RequirePermission('roles', 'manage')
-  assign(@CurrentSession() session: ValidatedSession, @Param('userId', UserIdParam) userId: string, @Param('name', RoleParam) name: string) {
-    return this.rpc.request(AuthzRolesAssign, { actorId: session.userId, userId, name });
+  assign(@RequestScopeParam() scope: RequestScope, @CurrentSession() session: ValidatedSession, @Param('userId', UserIdParam) userId: string, @Param('name', RoleParam) name: string) {
+    return this.rpc.request(scope, AuthzRolesAssign, { actorId: session.userId, userId, name });
   }
 
   @Delete('users/:userId/roles/:name')
   @RequirePermission('roles', 'manage')
-  unassign(@CurrentSession() session: ValidatedSession, @Param('userId', UserIdParam) userId: string, @Param('name', RoleParam) name: string) {
-    return this.rpc.request(AuthzRolesUnassign, { actorId: session.userId, userId, name });
+  unassign(@RequestScopeParam() scope: RequestScope, @CurrentSession() session: ValidatedSession, @Param('userId', UserIdParam) userId: string, @Param('name', RoleParam) name: string) {
+    return this.rpc.request(scope, AuthzRolesUnassign, { actorId: session.userId, userId, name });
   }
 
   /** Any logged-in user may check their own permissions; checking another user's needs roles:read. */
@@ -94,10 +96,10 @@ export class AuthzController {
   @ApiBodyFrom(CheckBody)
   @HttpCode(200)
   @Authenticated()
-  async check(@CurrentSession() session: ValidatedSession, @Req() request: FastifyRequest & { session?: ValidatedSession }, @Body(new ZodValidationPipe(CheckBody)) body: z.output<typeof CheckBody>) {
+  async check(@RequestScopeParam() scope: RequestScope, @CurrentSession() session: ValidatedSession, @Req() request: FastifyRequest & { session?: ValidatedSession }, @Body(new ZodValidationPipe(CheckBody)) body: z.output<typeof CheckBody>) {
     const userId = body.userId ?? session.userId;
     if (userId !== session.userId) await this.permissions.ensure(request, { resource: 'roles', action: 'read' });
-    const decision = await this.rpc.request(AuthzCheck, { userId, resource: body.resource, action: body.action });
+    const decision = await this.rpc.request(scope, AuthzCheck, { userId, resource: body.resource, action: body.action });
     return { allowed: decision.allowed };
   }
 }

@@ -1,8 +1,10 @@
 import { AppConfig, gatewayConfig } from '@warden/config';
-import { BroadcastBus, NatsConnectionState, NatsRpcClient } from '@warden/messaging';
+import { BroadcastBus, NatsConnectionState } from '@warden/messaging';
+import { ScopedRpcClient } from '../upstream/scoped-rpc.client';
 import { PermissionDecisions } from './permission-decisions.service';
 
 type Change = { userIds: string[]; allUsers: boolean };
+const SCOPE = { requestId: 'req-1', clientIp: '127.0.0.1' };
 
 /** The cache's rules, with authz and the broadcast bus played by the test. */
 function setUp(ttlMs = 2_000) {
@@ -11,11 +13,11 @@ function setUp(ttlMs = 2_000) {
   let onChange: (change: Change) => void = () => undefined;
   let onReconnect: () => void = () => undefined;
   const rpc = {
-    request: (_contract: unknown, payload: unknown) => {
+    request: (_scope: unknown, _contract: unknown, payload: unknown) => {
       asked.push(payload);
       return new Promise((resolve) => answers.push((allowed) => resolve({ allowed })));
     },
-  } as unknown as NatsRpcClient;
+  } as unknown as ScopedRpcClient;
   const broadcast = { subscribe: (_event: unknown, handler: (change: Change) => void) => (onChange = handler) } as unknown as BroadcastBus;
   const natsState = { onReconnect: (listener: () => void) => (onReconnect = listener) } as unknown as NatsConnectionState;
   const config = new AppConfig<typeof gatewayConfig.shape>({ PERMISSION_CACHE_TTL_MS: ttlMs } as never);
@@ -24,7 +26,7 @@ function setUp(ttlMs = 2_000) {
   /** Asks, and answers the request it caused (if any) with `allowed`. */
   const ask = async (userId: string, allowed = true) => {
     const before = answers.length;
-    const pending = decisions.isAllowed(userId, 'audit', 'read');
+    const pending = decisions.isAllowed(SCOPE, userId, 'audit', 'read');
     if (answers.length > before) answers[answers.length - 1]!(allowed);
     return pending;
   };
@@ -58,7 +60,7 @@ describe('PermissionDecisions', () => {
 
   it('never caches an answer that was in flight when a change arrived', async () => {
     const t = setUp();
-    const pending = t.decisions.isAllowed('u1', 'audit', 'read');
+    const pending = t.decisions.isAllowed(SCOPE, 'u1', 'audit', 'read');
     t.change({ userIds: ['someone-else'], allUsers: false });
     t.answers[0]!(true);
     expect(await pending).toBe(true);

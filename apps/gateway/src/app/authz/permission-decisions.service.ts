@@ -1,7 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { AppConfig, gatewayConfig } from '@warden/config';
 import { AuthzChanged, AuthzCheck } from '@warden/contracts';
-import { BroadcastBus, NatsConnectionState, NatsRpcClient } from '@warden/messaging';
+import { BroadcastBus, NatsConnectionState, RequestScope } from '@warden/messaging';
+import { ScopedRpcClient } from '../upstream/scoped-rpc.client';
 
 const MAX_CACHED = 50_000;
 /**
@@ -33,7 +34,7 @@ export class PermissionDecisions implements OnModuleInit {
   private allChangedUntil = 0;
 
   constructor(
-    private readonly rpc: NatsRpcClient,
+    private readonly rpc: ScopedRpcClient,
     private readonly broadcast: BroadcastBus,
     private readonly natsState: NatsConnectionState,
     config: AppConfig<typeof gatewayConfig.shape>,
@@ -47,7 +48,7 @@ export class PermissionDecisions implements OnModuleInit {
   }
 
   /** Throws when authz cannot answer; the caller denies. */
-  async isAllowed(userId: string, resource: string, action: string): Promise<boolean> {
+  async isAllowed(scope: RequestScope, userId: string, resource: string, action: string): Promise<boolean> {
     const key = `${userId}\u0000${resource}\u0000${action}`;
     const now = Date.now();
     const cached = this.entries.get(key);
@@ -55,7 +56,7 @@ export class PermissionDecisions implements OnModuleInit {
     if (cached) this.entries.delete(key);
 
     const generation = this.generation;
-    const { allowed } = await this.rpc.request(AuthzCheck, { userId, resource, action });
+    const { allowed } = await this.rpc.request(scope, AuthzCheck, { userId, resource, action });
     if (this.ttlMs > 0 && generation === this.generation && !this.settling(userId, Date.now())) {
       if (this.entries.size >= MAX_CACHED) this.entries.delete(this.entries.keys().next().value!);
       this.entries.set(key, { userId, allowed, until: now + this.ttlMs });

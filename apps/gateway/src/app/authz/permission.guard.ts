@@ -7,6 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import { ValidatedSession } from '../auth/session-authenticator.service';
 import { SessionGuard } from '../auth/session.guard';
 import { RateLimitClass } from '../rate-limit/rate-limit.guard';
+import { requestScopeOf } from '../upstream/request-scope';
 import { PermissionDecisions } from './permission-decisions.service';
 
 const REQUIRED_PERMISSION = Symbol('REQUIRED_PERMISSION');
@@ -42,17 +43,22 @@ export class PermissionGuard implements CanActivate {
     if (!session) throw new WardenRpcError(ErrorCode.UNAUTHORIZED, 'authentication required');
     let allowed: boolean;
     try {
-      allowed = await this.decisions.isAllowed(session.userId, required.resource, required.action);
+      allowed = await this.decisions.isAllowed(requestScopeOf(request), session.userId, required.resource, required.action);
     } catch {
       throw new WardenRpcError(ErrorCode.SERVICE_UNAVAILABLE, 'permission could not be checked; denied');
     }
     if (!allowed) {
-      await this.audit.logSecurityEvent('PERMISSION_DENIED', session.userId, {
-        userId: session.userId,
-        resource: required.resource,
-        action: required.action,
-        route: `${request.method} ${request.routeOptions?.url ?? request.url.split('?')[0]}`,
-      });
+      await this.audit.logSecurityEvent(
+        'PERMISSION_DENIED',
+        session.userId,
+        {
+          userId: session.userId,
+          resource: required.resource,
+          action: required.action,
+          route: `${request.method} ${request.routeOptions?.url ?? request.url.split('?')[0]}`,
+        },
+        { scope: requestScopeOf(request) },
+      );
       throw new ForbiddenException(`missing permission ${required.resource}:${required.action}`);
     }
     return true;

@@ -1,7 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CryptoDecrypt, CryptoEncrypt, CryptoKeysDestroy, CryptoKeysList, CryptoKeysRotate, CryptoRewrap } from '@warden/contracts';
-import { NatsRpcClient } from '@warden/messaging';
+import { RequestScope } from '@warden/messaging';
 import { z } from 'zod';
+import { RequestScopeParam } from '../upstream/request-scope';
+import { ScopedRpcClient } from '../upstream/scoped-rpc.client';
 import { ValidatedSession } from '../auth/session-authenticator.service';
 import { CurrentSession } from '../auth/session.guard';
 import { RequirePermission } from '../authz/permission.guard';
@@ -21,49 +23,49 @@ const VersionParam = new ZodValidationPipe(z.string().regex(/^[1-9]\d{0,8}$/, { 
 @Controller('crypto')
 @SanitizePolicy('none')
 export class CryptoController {
-  constructor(private readonly rpc: NatsRpcClient) {}
+  constructor(private readonly rpc: ScopedRpcClient) {}
 
   @Post('encrypt')
   @ApiBodyFrom(EncryptBody)
   @HttpCode(200)
   @RequirePermission('crypto', 'encrypt')
-  encrypt(@Body(new ZodValidationPipe(EncryptBody)) body: z.output<typeof EncryptBody>) {
-    return this.rpc.request(CryptoEncrypt, body);
+  encrypt(@RequestScopeParam() scope: RequestScope, @Body(new ZodValidationPipe(EncryptBody)) body: z.output<typeof EncryptBody>) {
+    return this.rpc.request(scope, CryptoEncrypt, body);
   }
 
   @Post('decrypt')
   @ApiBodyFrom(DecryptBody)
   @HttpCode(200)
   @RequirePermission('crypto', 'decrypt')
-  decrypt(@CurrentSession() session: ValidatedSession, @Body(new ZodValidationPipe(DecryptBody)) body: z.output<typeof DecryptBody>) {
-    return this.rpc.request(CryptoDecrypt, { ...body, actorId: session.userId });
+  decrypt(@RequestScopeParam() scope: RequestScope, @CurrentSession() session: ValidatedSession, @Body(new ZodValidationPipe(DecryptBody)) body: z.output<typeof DecryptBody>) {
+    return this.rpc.request(scope, CryptoDecrypt, { ...body, actorId: session.userId });
   }
 
   @Post('rewrap')
   @ApiBodyFrom(RewrapBody)
   @HttpCode(200)
   @RequirePermission('crypto', 'encrypt')
-  rewrap(@CurrentSession() session: ValidatedSession, @Body(new ZodValidationPipe(RewrapBody)) body: z.output<typeof RewrapBody>) {
-    return this.rpc.request(CryptoRewrap, { ...body, actorId: session.userId });
+  rewrap(@RequestScopeParam() scope: RequestScope, @CurrentSession() session: ValidatedSession, @Body(new ZodValidationPipe(RewrapBody)) body: z.output<typeof RewrapBody>) {
+    return this.rpc.request(scope, CryptoRewrap, { ...body, actorId: session.userId });
   }
 
   @Get('keys')
   @RequirePermission('keys', 'read')
-  keys() {
-    return this.rpc.request(CryptoKeysList, {});
+  keys(@RequestScopeParam() scope: RequestScope) {
+    return this.rpc.request(scope, CryptoKeysList, {});
   }
 
   @Post('keys/rotate')
   @HttpCode(200)
   @RequirePermission('keys', 'manage')
-  rotate(@CurrentSession() session: ValidatedSession) {
-    return this.rpc.request(CryptoKeysRotate, { actorId: session.userId, reason: 'manual' });
+  rotate(@RequestScopeParam() scope: RequestScope, @CurrentSession() session: ValidatedSession) {
+    return this.rpc.request(scope, CryptoKeysRotate, { actorId: session.userId, reason: 'manual' });
   }
 
   /** Destruction is its own explicit call, allowed only for a retired version. */
   @Delete('keys/:version')
   @RequirePermission('keys', 'manage')
-  destroy(@CurrentSession() session: ValidatedSession, @Param('version', VersionParam) version: number) {
-    return this.rpc.request(CryptoKeysDestroy, { actorId: session.userId, version });
+  destroy(@RequestScopeParam() scope: RequestScope, @CurrentSession() session: ValidatedSession, @Param('version', VersionParam) version: number) {
+    return this.rpc.request(scope, CryptoKeysDestroy, { actorId: session.userId, version });
   }
 }

@@ -1,5 +1,5 @@
 import { logHttpRequest } from '@warden/logging';
-import { acceptRequestId, RequestContext } from '@warden/messaging';
+import { acceptRequestId } from '@warden/messaging';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 
@@ -10,18 +10,14 @@ export const genRequestId: NonNullable<FastifyServerOptions['genReqId']> = (raw:
 const UNLOGGED_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 /**
- * Returns the request id on every response, runs the handler (guards, pipes, controller, NATS calls)
- * inside the request's context so the id reaches every service and audit event, and logs one line per
- * request.
+ * Returns the request id on every response and logs one line per request. The id (and client IP) reach
+ * services and audit events through the scope each NATS call is given (ScopedRpcClient), not through
+ * AsyncLocalStorage.
  */
 export function installRequestContext(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Request-Id', request.id);
     done();
-  });
-  // preHandler runs after the body is parsed, so the context survives the body's async read.
-  fastify.addHook('preHandler', (request, _reply, done) => {
-    RequestContext.run({ requestId: request.id, clientIp: request.ip }, done);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     const path = request.routeOptions.url ?? request.url.split('?')[0] ?? '';

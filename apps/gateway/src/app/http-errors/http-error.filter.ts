@@ -13,7 +13,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const { status, body, unexpected } = toErrorResponse(exception, request.id);
-    if (unexpected) this.logger.error(describeError(exception), 'unexpected error while serving a request');
+    if (unexpected) this.logger.error({ requestId: request.id, ...describeError(exception) }, 'unexpected error while serving a request');
     void reply.code(status).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 }

@@ -1,12 +1,14 @@
 import { CanActivate, ExecutionContext, Injectable, Logger, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuditClient } from '@warden/audit-client';
+import { describeError } from '@warden/logging';
 import { ErrorCode } from '@warden/contracts';
 import { WardenRpcError } from '@warden/messaging';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SessionAuthenticator } from '../auth/session-authenticator.service';
 import { SessionCookies } from '../auth/session-cookies';
 import { readSessionCredential } from '../auth/session-credential';
+import { requestScopeOf } from '../upstream/request-scope';
 import { RouteClass } from './rate-limit-rules';
 import { RateLimitDecision, rateLimitDecisions, RateLimiter } from './rate-limiter.service';
 
@@ -65,7 +67,10 @@ export class RateLimitGuard implements CanActivate {
       if (outcome.status === 'rejected') {
         const closed = routeClass !== 'api';
         rateLimitDecisions.inc({ rule: check.rule.name, outcome: closed ? 'redis_error_closed' : 'redis_error_open' });
-        this.logger.warn(`rate limiting unavailable (${(outcome.reason as Error).message}); failing ${closed ? 'closed' : 'open'} for ${route}`);
+        this.logger.warn(
+          { requestId: request.id, route, rule: check.rule.name, ...describeError(outcome.reason) },
+          `rate limiting unavailable; failing ${closed ? 'closed' : 'open'}`,
+        );
         if (closed) throw new WardenRpcError(ErrorCode.SERVICE_UNAVAILABLE, 'rate limiting is unavailable; try again shortly');
         continue;
       }
@@ -74,7 +79,7 @@ export class RateLimitGuard implements CanActivate {
       shown = decision;
       if (!decision.allowed) {
         if (decision.firstViolation) {
-          await this.audit.logSecurityEvent('RATE_LIMIT_EXCEEDED', check.actorId, { key: check.identity, rule: check.rule.name, route, ip: request.ip });
+          await this.audit.logSecurityEvent('RATE_LIMIT_EXCEEDED', check.actorId, { key: check.identity, rule: check.rule.name, route, ip: request.ip }, { scope: requestScopeOf(request) });
         }
         this.setHeaders(reply, decision);
         void reply.header('Retry-After', String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))));
@@ -95,7 +100,7 @@ export class RateLimitGuard implements CanActivate {
   private async userOf(request: FastifyRequest): Promise<string | null> {
     try {
       const credential = readSessionCredential(request, this.cookies.sessionName);
-      return credential ? (await this.sessions.validateForRequest(request, credential.token, request.ip)).userId : null;
+      return credential ? (await this.sessions.validateForRequest(request, credential.token, requestScopeOf(request))).userId : null;
     } catch {
       return null;
     }

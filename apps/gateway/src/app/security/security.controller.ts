@@ -1,7 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { IpAddress, SchedulerBlocksLift, SchedulerBlocksList, SchedulerScansGet, SchedulerScansList, SchedulerScansRun } from '@warden/contracts';
-import { NatsRpcClient } from '@warden/messaging';
+import { RequestScope } from '@warden/messaging';
 import { z } from 'zod';
+import { RequestScopeParam } from '../upstream/request-scope';
+import { ScopedRpcClient } from '../upstream/scoped-rpc.client';
 import { ValidatedSession } from '../auth/session-authenticator.service';
 import { CurrentSession } from '../auth/session.guard';
 import { RequirePermission } from '../authz/permission.guard';
@@ -26,39 +28,39 @@ const IpParam = new ZodValidationPipe(IpAddress);
 /** Security scans and the auto-ban blocklist (DESIGN.md), served by the scheduler. */
 @Controller('security')
 export class SecurityController {
-  constructor(private readonly rpc: NatsRpcClient) {}
+  constructor(private readonly rpc: ScopedRpcClient) {}
 
   /** Queues a scan of [from, to) — by default the SECURITY_SCAN_WINDOW ending now — and answers at once. */
   @Post('scans')
   @ApiBodyFrom(RunScanBody)
   @HttpCode(202)
   @RequirePermission('scans', 'run')
-  run(@CurrentSession() session: ValidatedSession, @Body(new ZodValidationPipe(RunScanBody)) body: z.output<typeof RunScanBody>) {
-    return this.rpc.request(SchedulerScansRun, { actorId: session.userId, ...body });
+  run(@RequestScopeParam() scope: RequestScope, @CurrentSession() session: ValidatedSession, @Body(new ZodValidationPipe(RunScanBody)) body: z.output<typeof RunScanBody>) {
+    return this.rpc.request(scope, SchedulerScansRun, { actorId: session.userId, ...body });
   }
 
   @Get('scans')
   @ApiQueryFrom(ListScansQuery)
   @RequirePermission('scans', 'read')
-  list(@Query(new ZodValidationPipe(ListScansQuery)) query: z.output<typeof ListScansQuery>) {
-    return this.rpc.request(SchedulerScansList, query);
+  list(@RequestScopeParam() scope: RequestScope, @Query(new ZodValidationPipe(ListScansQuery)) query: z.output<typeof ListScansQuery>) {
+    return this.rpc.request(scope, SchedulerScansList, query);
   }
 
   @Get('scans/:id')
   @RequirePermission('scans', 'read')
-  get(@Param('id', ReportIdParam) id: string) {
-    return this.rpc.request(SchedulerScansGet, { id });
+  get(@RequestScopeParam() scope: RequestScope, @Param('id', ReportIdParam) id: string) {
+    return this.rpc.request(scope, SchedulerScansGet, { id });
   }
 
   @Get('blocks')
   @RequirePermission('blocks', 'read')
-  blocks() {
-    return this.rpc.request(SchedulerBlocksList, {});
+  blocks(@RequestScopeParam() scope: RequestScope) {
+    return this.rpc.request(scope, SchedulerBlocksList, {});
   }
 
   @Delete('blocks/:ip')
   @RequirePermission('blocks', 'manage')
-  lift(@CurrentSession() session: ValidatedSession, @Param('ip', IpParam) ip: string) {
-    return this.rpc.request(SchedulerBlocksLift, { actorId: session.userId, ip });
+  lift(@RequestScopeParam() scope: RequestScope, @CurrentSession() session: ValidatedSession, @Param('ip', IpParam) ip: string) {
+    return this.rpc.request(scope, SchedulerBlocksLift, { actorId: session.userId, ip });
   }
 }
