@@ -5,7 +5,7 @@ import Redis from 'ioredis';
 import { startNatsEcho } from './lib/baseline-processes';
 import { startBenchStack } from './lib/bench-stack';
 import { measure, measureHttp, ResultRow } from './lib/measure';
-import { FIXED_WINDOW_LUA } from '../apps/gateway/src/app/rate-limit/rate-limit-scripts';
+import { RATE_LIMIT_LUA } from '../apps/gateway/src/app/rate-limit/rate-limit-scripts';
 
 const LIMITS = {
   RATE_LIMIT_LOGIN: '9999999/1m fixed',
@@ -41,18 +41,27 @@ export async function benchGatewayEdge(durationMs: number): Promise<ResultRow[]>
     await pollUntil(() => fetch(`http://127.0.0.1:${rawPort}/`).then((r) => r.ok).catch(() => false), { timeoutMs: 10_000 });
     const raw = await measureHttp(`http://127.0.0.1:${rawPort}/`, { connections: 64, durationSeconds: seconds });
 
-    const subject = 'gateway GET /authz/users/:id/roles (session and authz.check cached, 2 rate-limit scripts in one round trip, handler over NATS)';
+    const subject = 'gateway GET /authz/users/:id/roles (session and authz.check cached, both rate-limit decisions in one EVALSHA, handler over NATS)';
     rows.push({ benchmark: 'guarded route, 64 connections', subject, subjectFigure: full, baseline: 'raw node:http with 1 EVALSHA + 1 NATS request', baselineFigure: raw });
     rows.push({ benchmark: 'guarded route, 64 connections', subject, subjectFigure: full, baseline: 'bare NestJS-on-Fastify hello, same headers', baselineFigure: hello });
 
     const redis = new Redis(bench.environment.env['REDIS_URL']!);
     try {
-      const decisionSha = (await redis.script('LOAD', FIXED_WINDOW_LUA)) as string;
+      const decisionSha = (await redis.script('LOAD', RATE_LIMIT_LUA)) as string;
       const trivialSha = (await redis.script('LOAD', 'return 1')) as string;
       let i = 0;
-      const decisions = await measure(() => redis.evalsha(decisionSha, 1, `bench:rl:${i++ % 1000}`, 1_000_000, 60_000), { concurrency: 64, durationMs });
+      const oneRule = await measure(() => {
+        const key = `bench:rl:${i++ % 1000}`;
+        return redis.evalsha(decisionSha, 2, key, `${key}:violated`, 'fixed', 1_000_000, 60_000);
+      }, { concurrency: 64, durationMs });
+      const twoRules = await measure(() => {
+        const ip = `bench:rl:ip:${i % 1000}`;
+        const user = `bench:rl:user:${i++ % 1000}`;
+        return redis.evalsha(decisionSha, 4, ip, `${ip}:violated`, user, `${user}:violated`, 'fixed', 1_000_000, 60_000, 'sliding', 1_000_000, 60_000);
+      }, { concurrency: 64, durationMs });
       const trivial = await measure(() => redis.evalsha(trivialSha, 0), { concurrency: 64, durationMs });
-      rows.push({ benchmark: 'rate-limit decisions, 64 in flight', subject: 'fixed-window decision script (EVALSHA)', subjectFigure: decisions, baseline: 'raw EVALSHA of `return 1`', baselineFigure: trivial });
+      rows.push({ benchmark: 'rate-limit decisions, 64 in flight', subject: 'one fixed-window decision (EVALSHA of the decision script)', subjectFigure: oneRule, baseline: 'raw EVALSHA of `return 1`', baselineFigure: trivial });
+      rows.push({ benchmark: 'rate-limit decisions, 64 in flight', subject: "a request's two decisions in one EVALSHA (global-IP fixed window + per-user GCRA)", subjectFigure: twoRules, baseline: 'raw EVALSHA of `return 1`', baselineFigure: trivial });
     } finally {
       redis.disconnect();
     }

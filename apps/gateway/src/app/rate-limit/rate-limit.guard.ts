@@ -10,7 +10,7 @@ import { SessionCookies } from '../auth/session-cookies';
 import { readSessionCredential } from '../auth/session-credential';
 import { requestScopeOf } from '../upstream/request-scope';
 import { RouteClass } from './rate-limit-rules';
-import { RateLimitDecision, rateLimitDecisions, RateLimiter } from './rate-limiter.service';
+import { RateLimitCheck, RateLimitDecision, rateLimitDecisions, RateLimiter } from './rate-limiter.service';
 
 const ROUTE_CLASS = Symbol('RATE_LIMIT_ROUTE_CLASS');
 const UNLIMITED = Symbol('RATE_LIMIT_UNLIMITED');
@@ -45,9 +45,7 @@ export class RateLimitGuard implements CanActivate {
     const routeClass = this.reflector.getAllAndOverride<RouteClass>(ROUTE_CLASS, [context.getHandler(), context.getClass()]) ?? 'api';
     const route = `${request.method} ${request.routeOptions?.url ?? 'unmatched'}`;
 
-    const checks: Array<{ rule: RateLimitDecision['rule']; identity: string; actorId: string | null }> = [
-      { rule: this.limiter.rules['global-ip'], identity: `ip:${request.ip}`, actorId: null },
-    ];
+    const checks: Array<RateLimitCheck & { actorId: string | null }> = [{ rule: this.limiter.rules['global-ip'], identity: `ip:${request.ip}`, actorId: null }];
     if (routeClass === 'login') {
       checks.push({ rule: this.limiter.rules.login, identity: `ip:${request.ip}`, actorId: null });
     } else {
@@ -59,22 +57,19 @@ export class RateLimitGuard implements CanActivate {
       );
     }
 
-    // Both decisions are asked at once: one pipelined round trip to Redis instead of two.
-    const outcomes = await Promise.allSettled(checks.map((check) => this.limiter.consume(check.rule, check.identity)));
+    let decisions: RateLimitDecision[];
+    try {
+      decisions = await this.limiter.consume(checks);
+    } catch (error) {
+      const closed = routeClass !== 'api';
+      for (const check of checks) rateLimitDecisions.inc({ rule: check.rule.name, outcome: closed ? 'redis_error_closed' : 'redis_error_open' });
+      this.logger.warn({ requestId: request.id, route, ...describeError(error) }, `rate limiting unavailable; failing ${closed ? 'closed' : 'open'}`);
+      if (closed) throw new WardenRpcError(ErrorCode.SERVICE_UNAVAILABLE, 'rate limiting is unavailable; try again shortly');
+      return true;
+    }
     let shown: RateLimitDecision | null = null;
     for (const [index, check] of checks.entries()) {
-      const outcome = outcomes[index]!;
-      if (outcome.status === 'rejected') {
-        const closed = routeClass !== 'api';
-        rateLimitDecisions.inc({ rule: check.rule.name, outcome: closed ? 'redis_error_closed' : 'redis_error_open' });
-        this.logger.warn(
-          { requestId: request.id, route, rule: check.rule.name, ...describeError(outcome.reason) },
-          `rate limiting unavailable; failing ${closed ? 'closed' : 'open'}`,
-        );
-        if (closed) throw new WardenRpcError(ErrorCode.SERVICE_UNAVAILABLE, 'rate limiting is unavailable; try again shortly');
-        continue;
-      }
-      const decision = outcome.value;
+      const decision = decisions[index]!;
       rateLimitDecisions.inc({ rule: check.rule.name, outcome: decision.allowed ? 'allowed' : 'limited' });
       shown = decision;
       if (!decision.allowed) {

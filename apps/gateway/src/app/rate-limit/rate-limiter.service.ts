@@ -3,7 +3,7 @@ import { AppConfig, gatewayConfig } from '@warden/config';
 import { REDIS_CLIENT } from '@warden/redis';
 import Redis from 'ioredis';
 import { Counter } from 'prom-client';
-import { FIXED_WINDOW_LUA, GCRA_LUA } from './rate-limit-scripts';
+import { RATE_LIMIT_LUA } from './rate-limit-scripts';
 import { parseRule, RateLimitRule } from './rate-limit-rules';
 
 export interface RateLimitDecision {
@@ -15,11 +15,15 @@ export interface RateLimitDecision {
   firstViolation: boolean;
 }
 
-type ScriptReply = [number, number, number, number, number];
 type LimiterRedis = Redis & {
-  wardenFixedWindow(key: string, limit: number, windowMs: number): Promise<ScriptReply>;
-  wardenGcra(key: string, violationKey: string, limit: number, periodMs: number): Promise<ScriptReply>;
+  wardenRateLimit(numberOfKeys: number, ...keysThenArgs: Array<string | number>): Promise<number[]>;
 };
+
+/** One rule to apply to one identity (an IP or a user). */
+export interface RateLimitCheck {
+  rule: RateLimitRule;
+  identity: string;
+}
 
 export const rateLimitDecisions = new Counter({
   name: 'warden_rate_limit_decisions_total',
@@ -27,15 +31,14 @@ export const rateLimitDecisions = new Counter({
   labelNames: ['rule', 'outcome'] as const,
 });
 
-/** One atomic Redis script per decision (EVALSHA, loaded once), shared by every gateway replica. */
+/** A request's decisions in one atomic Redis script (EVALSHA, loaded once), shared by every gateway replica. */
 @Injectable()
 export class RateLimiter {
   readonly rules: Record<RateLimitRule['name'], RateLimitRule>;
   private readonly redis: LimiterRedis;
 
   constructor(@Inject(REDIS_CLIENT) redis: Redis, config: AppConfig<typeof gatewayConfig.shape>) {
-    redis.defineCommand('wardenFixedWindow', { numberOfKeys: 1, lua: FIXED_WINDOW_LUA });
-    redis.defineCommand('wardenGcra', { numberOfKeys: 2, lua: GCRA_LUA });
+    redis.defineCommand('wardenRateLimit', { lua: RATE_LIMIT_LUA });
     this.redis = redis as LimiterRedis;
     const rule = (name: RateLimitRule['name'], text: string) => {
       const parsed = parseRule(name, text);
@@ -50,13 +53,19 @@ export class RateLimiter {
     };
   }
 
-  /** Counts one request against `rule` for `identity`. Throws when Redis cannot answer. */
-  async consume(rule: RateLimitRule, identity: string): Promise<RateLimitDecision> {
-    const key = `rl:${rule.name}:${identity}`;
-    const [allowed, remaining, resetMs, retryAfterMs, firstViolation] =
-      rule.algorithm === 'fixed'
-        ? await this.redis.wardenFixedWindow(key, rule.limit, rule.windowMs)
-        : await this.redis.wardenGcra(key, `${key}:violated`, rule.limit, rule.windowMs);
-    return { rule, allowed: allowed === 1, remaining, resetMs, retryAfterMs, firstViolation: firstViolation === 1 };
+  /** Counts one request against each check's rule for its identity, in one round trip. Throws when Redis cannot answer. */
+  async consume(checks: readonly RateLimitCheck[]): Promise<RateLimitDecision[]> {
+    const keys: string[] = [];
+    const args: Array<string | number> = [];
+    for (const { rule, identity } of checks) {
+      const key = `rl:${rule.name}:${identity}`;
+      keys.push(key, `${key}:violated`);
+      args.push(rule.algorithm, rule.limit, rule.windowMs);
+    }
+    const reply = await this.redis.wardenRateLimit(keys.length, ...keys, ...args);
+    return checks.map(({ rule }, i) => {
+      const [allowed, remaining, resetMs, retryAfterMs, firstViolation] = reply.slice(i * 5, i * 5 + 5) as [number, number, number, number, number];
+      return { rule, allowed: allowed === 1, remaining, resetMs, retryAfterMs, firstViolation: firstViolation === 1 };
+    });
   }
 }
