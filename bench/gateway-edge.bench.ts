@@ -1,3 +1,4 @@
+import { SERVICE_NODE_FLAGS } from '@warden/service-host';
 import { freePort, loginThroughGateway, pollUntil } from '@warden/testing';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -30,14 +31,16 @@ export async function benchGatewayEdge(durationMs: number): Promise<ResultRow[]>
     const full = await measureHttp(route, { connections: 64, durationSeconds: seconds, headers: { authorization: `Bearer ${admin.token}` } });
 
     const helloPort = await freePort();
-    children.push(spawn(join(process.cwd(), 'node_modules/.bin/tsx'), ['--tsconfig', 'tsconfig.base.json', 'bench/lib/nest-hello.ts', String(helloPort)], { stdio: 'inherit' }));
+    // The baselines run with the services' Node flags too.
+    const nodeOptions = { ...process.env, NODE_OPTIONS: SERVICE_NODE_FLAGS.join(' ') };
+    children.push(spawn(join(process.cwd(), 'node_modules/.bin/tsx'), ['--tsconfig', 'tsconfig.base.json', 'bench/lib/nest-hello.ts', String(helloPort)], { stdio: 'inherit', env: nodeOptions }));
     await pollUntil(() => fetch(`http://127.0.0.1:${helloPort}/`).then((r) => r.ok).catch(() => false), { timeoutMs: 20_000 });
     const hello = await measureHttp(`http://127.0.0.1:${helloPort}/`, { connections: 64, durationSeconds: seconds });
 
     const prefix = bench.environment.env['NATS_SUBJECT_PREFIX']!;
     children.push(startNatsEcho(bench.environment.env['NATS_URL']!, `${prefix}bench.echo`));
     const rawPort = await freePort();
-    children.push(spawn(process.execPath, ['bench/lib/raw-same-io.cjs', String(rawPort), bench.environment.env['REDIS_URL']!, bench.environment.env['NATS_URL']!, `${prefix}bench.echo`], { stdio: 'inherit' }));
+    children.push(spawn(process.execPath, [...SERVICE_NODE_FLAGS, 'bench/lib/raw-same-io.cjs', String(rawPort), bench.environment.env['REDIS_URL']!, bench.environment.env['NATS_URL']!, `${prefix}bench.echo`], { stdio: 'inherit' }));
     await pollUntil(() => fetch(`http://127.0.0.1:${rawPort}/`).then((r) => r.ok).catch(() => false), { timeoutMs: 10_000 });
     const raw = await measureHttp(`http://127.0.0.1:${rawPort}/`, { connections: 64, durationSeconds: seconds });
 

@@ -4,6 +4,7 @@
  * are configured; starts the six services; waits for the gateway's /readyz. Ctrl-C stops everything.
  */
 import { FakeDiscordServer } from '@warden/discord-stand-in';
+import { SERVICE_NODE_FLAGS } from '@warden/service-host';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -97,7 +98,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stopAll(0));
 
   for (const app of APPS) {
-    const child = spawn(process.execPath, ['--enable-source-maps', join(ROOT, 'dist/apps', app, 'main.js')], {
+    const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, join(ROOT, 'dist/apps', app, 'main.js')], {
       cwd: ROOT,
       env: withDevelopmentKeys(env, production),
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,9 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { SERVICE_NODE_FLAGS } from '@warden/service-host';
 import { pollUntil } from '@warden/testing';
 
 /**
- * Baselines run as their own processes, like the services they are compared with: a bare NATS echo
- * responder and a bare node:http hello.
+ * Baselines run as their own processes, like the services they are compared with, and with the same Node
+ * flags: a bare NATS echo responder and a bare node:http hello.
  */
 export function startNatsEcho(natsUrl: string, subject: string): ChildProcess {
   const script = `
@@ -12,7 +13,7 @@ export function startNatsEcho(natsUrl: string, subject: string): ChildProcess {
       nc.subscribe(${JSON.stringify(subject)}, { callback: (_e, m) => m.respond(m.data) });
       process.on('SIGTERM', () => nc.close().then(() => process.exit(0)));
     });`;
-  return spawn(process.execPath, ['-e', script], { cwd: process.cwd(), stdio: 'inherit' });
+  return spawn(process.execPath, [...SERVICE_NODE_FLAGS, '-e', script], { cwd: process.cwd(), stdio: 'inherit' });
 }
 
 export async function startHttpHello(port: number): Promise<ChildProcess> {
@@ -23,7 +24,7 @@ export async function startHttpHello(port: number): Promise<ChildProcess> {
       res.end(body);
     }).listen(${port}, '127.0.0.1');
     process.on('SIGTERM', () => process.exit(0));`;
-  const child = spawn(process.execPath, ['-e', script], { stdio: 'inherit' });
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, '-e', script], { stdio: 'inherit' });
   await pollUntil(() => fetch(`http://127.0.0.1:${port}/`).then((r) => r.ok).catch(() => false), { timeoutMs: 5_000 });
   return child;
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { SERVICE_NODE_FLAGS } from '@warden/service-host';
 
 const ROOT = join(__dirname, '../..');
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -69,6 +70,10 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "dist\/main\.js"\]$/m);
     expect(dockerfile).toMatch(/^EXPOSE 3000 3101 3102 3103 3104 3105$/m);
     expect(dockerfile).not.toMatch(/:latest/);
+  });
+
+  it('runs Node with the same flags as `npm start`, the tests and the benchmarks', () => {
+    expect(dockerfile).toContain(`NODE_OPTIONS="${SERVICE_NODE_FLAGS.join(' ')}"`);
   });
 
   it('keeps dependencies, builds, secrets and history out of the build context', () => {

@@ -40,7 +40,8 @@ async function bootstrap(): Promise<void> {
   installBodyShapeCheck(fastify);
   installInputSanitizer(fastify);
   await fastify.register(fastifyCors, {
-    origin: (origin, callback) => callback(null, origin !== undefined && config.ALLOWED_ORIGINS.includes(origin)),
+    // Only the listed origins are reflected; any other gets no Access-Control-Allow-Origin.
+    origin: [...config.ALLOWED_ORIGINS],
     credentials: true,
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
     allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],

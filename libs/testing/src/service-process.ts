@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { SERVICE_NODE_FLAGS } from '@warden/service-host';
 import { pollUntil } from './poll-until';
 
 export const WORKSPACE_ROOT = join(__dirname, '../../..');
@@ -28,7 +29,7 @@ export class ServiceProcess {
   ) {
     const main = join(WORKSPACE_ROOT, 'dist/apps', app, 'main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: build the apps first (npm run build)`);
-    this.child = spawn(process.execPath, ['--enable-source-maps', main, ...args], {
+    this.child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, main, ...args], {
       cwd: WORKSPACE_ROOT,
       env: { PATH: process.env['PATH'] ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -31,8 +31,11 @@ export function SanitizePolicy(policy: SanitizePolicyName): ClassDecorator & Met
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
+const NEEDS_ESCAPE = /[&<>"']/;
+
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+  // Most strings (ids, names) have nothing to escape: no replacement pass for them.
+  return NEEDS_ESCAPE.test(value) ? value.replace(/[&<>"']/g, (c) => ESCAPES[c]!) : value;
 }
 
 /** Escapes every string, recursively (keys are left alone: they are validated, not displayed). */

@@ -29,6 +29,7 @@ export const NotRateLimited = () => SetMetadata(UNLIMITED, true);
 @Injectable()
 export class RateLimitGuard implements CanActivate {
   private readonly logger = new Logger(RateLimitGuard.name);
+  private readonly routeClasses = new WeakMap<object, RouteClass | 'unlimited'>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -39,10 +40,10 @@ export class RateLimitGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.reflector.getAllAndOverride<boolean>(UNLIMITED, [context.getHandler(), context.getClass()])) return true;
+    const routeClass = this.routeClassOf(context);
+    if (routeClass === 'unlimited') return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
-    const routeClass = this.reflector.getAllAndOverride<RouteClass>(ROUTE_CLASS, [context.getHandler(), context.getClass()]) ?? 'api';
     const route = `${request.method} ${request.routeOptions?.url ?? 'unmatched'}`;
 
     const checks: Array<RateLimitCheck & { actorId: string | null }> = [{ rule: this.limiter.rules['global-ip'], identity: `ip:${request.ip}`, actorId: null }];
@@ -83,6 +84,18 @@ export class RateLimitGuard implements CanActivate {
     }
     if (shown) this.setHeaders(reply, shown);
     return true;
+  }
+
+  /** A route's class never changes: read from its metadata once, not on every request. */
+  private routeClassOf(context: ExecutionContext): RouteClass | 'unlimited' {
+    const handler = context.getHandler();
+    let routeClass = this.routeClasses.get(handler);
+    if (routeClass === undefined) {
+      const targets = [handler, context.getClass()];
+      routeClass = this.reflector.getAllAndOverride<boolean>(UNLIMITED, targets) ? 'unlimited' : (this.reflector.getAllAndOverride<RouteClass>(ROUTE_CLASS, targets) ?? 'api');
+      this.routeClasses.set(handler, routeClass);
+    }
+    return routeClass;
   }
 
   private setHeaders(reply: FastifyReply, decision: RateLimitDecision): void {
