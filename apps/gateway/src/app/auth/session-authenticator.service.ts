@@ -8,12 +8,18 @@ import { ScopedRpcClient } from '../upstream/scoped-rpc.client';
 
 export type ValidatedSession = ReplyOf<typeof AuthSessionValidate> & { via: 'bearer' | 'cookie' };
 
+type Session = ReplyOf<typeof AuthSessionValidate>;
+
 interface CacheEntry {
-  session: ReplyOf<typeof AuthSessionValidate>;
+  session: Session;
+  /** The session as a settled promise, handed out as is: a cache hit allocates nothing. */
+  settled: Promise<Session>;
   until: number;
 }
 
 const MAX_CACHED = 10_000;
+const VALIDATION = Symbol('WARDEN_SESSION_VALIDATION');
+type RequestWithValidation = { [VALIDATION]?: { token: string; result: Promise<Session> } };
 
 /**
  * Validates session tokens through `auth.session.validate`, remembering a validation for a few seconds
@@ -25,7 +31,6 @@ export class SessionAuthenticator implements OnModuleInit {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly keyBySession = new Map<string, string>();
   private readonly ttlMs: number;
-  private readonly perRequest = new WeakMap<object, { token: string; result: Promise<ReplyOf<typeof AuthSessionValidate>> }>();
 
   constructor(
     private readonly rpc: ScopedRpcClient,
@@ -45,23 +50,27 @@ export class SessionAuthenticator implements OnModuleInit {
    * Validates once per HTTP request: the rate-limit guard and the session guard both need the session,
    * and an invalid token (never cached) must not cost two round trips.
    */
-  validateForRequest(request: object, token: string, scope: HttpRequestScope): Promise<ReplyOf<typeof AuthSessionValidate>> {
-    const memo = this.perRequest.get(request);
+  validateForRequest(request: object, token: string, scope: HttpRequestScope): Promise<Session> {
+    const carrier = request as RequestWithValidation;
+    const memo = carrier[VALIDATION];
     if (memo && memo.token === token) return memo.result;
     const result = this.validate(token, scope);
-    this.perRequest.set(request, { token, result });
+    carrier[VALIDATION] = { token, result };
     return result;
   }
 
-  async validate(token: string, scope: HttpRequestScope): Promise<ReplyOf<typeof AuthSessionValidate>> {
-    if (token.length > 512) throw new WardenRpcError(ErrorCode.UNAUTHORIZED, 'malformed session token');
+  validate(token: string, scope: HttpRequestScope): Promise<Session> {
+    if (token.length > 512) return Promise.reject(new WardenRpcError(ErrorCode.UNAUTHORIZED, 'malformed session token'));
     // The one-shot digest: a Hash object per request cost 2% of the gateway's CPU.
     const key = hash('sha256', token, 'base64url');
     const now = Date.now();
     const cached = this.cache.get(key);
-    if (cached && cached.until > now) return cached.session;
+    if (cached && cached.until > now) return cached.settled;
     if (cached) this.evict(key, cached);
+    return this.ask(key, token, scope, now);
+  }
 
+  private async ask(key: string, token: string, scope: HttpRequestScope, now: number): Promise<Session> {
     const session = await this.rpc.request(scope, AuthSessionValidate, { token, ip: scope.clientIp });
     if (this.ttlMs > 0) {
       const until = Math.min(now + this.ttlMs, Date.parse(session.expiresAt));
@@ -69,7 +78,7 @@ export class SessionAuthenticator implements OnModuleInit {
         const oldest = this.cache.keys().next().value;
         if (oldest !== undefined) this.evict(oldest, this.cache.get(oldest)!);
       }
-      this.cache.set(key, { session, until });
+      this.cache.set(key, { session, settled: Promise.resolve(session), until });
       this.keyBySession.set(session.sessionId, key);
     }
     return session;

@@ -5,6 +5,9 @@ import { BroadcastBus, NatsConnectionState, RequestScope } from '@warden/messagi
 import { ScopedRpcClient } from '../upstream/scoped-rpc.client';
 
 const MAX_CACHED = 50_000;
+/** Cached answers are handed out as settled promises: a cache hit allocates nothing. */
+const ALLOWED = Promise.resolve(true);
+const DENIED = Promise.resolve(false);
 /**
  * After a change, a user's answers are not cached for this long: an authz replica may answer before it
  * has processed the same broadcast (it arrives on another connection), and that stale answer must not
@@ -48,13 +51,16 @@ export class PermissionDecisions implements OnModuleInit {
   }
 
   /** Throws when authz cannot answer; the caller denies. */
-  async isAllowed(scope: RequestScope, userId: string, resource: string, action: string): Promise<boolean> {
+  isAllowed(scope: RequestScope, userId: string, resource: string, action: string): Promise<boolean> {
     const key = `${userId}\u0000${resource}\u0000${action}`;
     const now = Date.now();
     const cached = this.entries.get(key);
-    if (cached && cached.until > now) return cached.allowed;
+    if (cached && cached.until > now) return cached.allowed ? ALLOWED : DENIED;
     if (cached) this.entries.delete(key);
+    return this.ask(key, scope, userId, resource, action, now);
+  }
 
+  private async ask(key: string, scope: RequestScope, userId: string, resource: string, action: string, now: number): Promise<boolean> {
     const generation = this.generation;
     const { allowed } = await this.rpc.request(scope, AuthzCheck, { userId, resource, action });
     if (this.ttlMs > 0 && generation === this.generation && !this.settling(userId, Date.now())) {

@@ -30,7 +30,7 @@ export class PermissionGuard implements CanActivate {
     private readonly audit: AuditClient,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const required = this.reflector.get<RequiredPermission | undefined>(REQUIRED_PERMISSION, context.getHandler());
     if (!required) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest & { session?: ValidatedSession }>();
