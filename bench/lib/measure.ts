@@ -49,6 +49,12 @@ export async function measureHttp(url: string, options: { connections: number; d
   };
 }
 
+/** The round with the median throughput (an odd number of rounds), latencies included. */
+export function medianRound(rounds: readonly Figure[]): Figure {
+  const sorted = [...rounds].sort((a, b) => a.opsPerSecond - b.opsPerSecond);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
 export function formatFigure(figure: Figure): string {
   const rate = `${Math.round(figure.opsPerSecond).toLocaleString('en-US')} ops/s`;
   if (Number.isNaN(figure.p99Ms)) return rate;

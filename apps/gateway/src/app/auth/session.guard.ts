@@ -21,8 +21,9 @@ export class SessionGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const http = context.switchToHttp();
+    const request = http.getRequest<AuthenticatedRequest>();
+    const reply = http.getResponse<FastifyReply>();
     // Authenticated answers are never cached by browsers or proxies, errors included.
     void reply.header('Cache-Control', 'no-store');
     const credential = readSessionCredential(request, this.cookies.sessionName);

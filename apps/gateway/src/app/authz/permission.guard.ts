@@ -7,6 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import { ValidatedSession } from '../auth/session-authenticator.service';
 import { SessionGuard } from '../auth/session.guard';
 import { RateLimitClass } from '../rate-limit/rate-limit.guard';
+import { routeOf } from '../edge/route-of';
 import { requestScopeOf } from '../upstream/request-scope';
 import { PermissionDecisions } from './permission-decisions.service';
 
@@ -55,7 +56,7 @@ export class PermissionGuard implements CanActivate {
           userId: session.userId,
           resource: required.resource,
           action: required.action,
-          route: `${request.method} ${request.routeOptions?.url ?? request.url.split('?')[0]}`,
+          route: `${request.method} ${routeOf(request).url ?? request.url.split('?')[0]}`,
         },
         { scope: requestScopeOf(request) },
       );

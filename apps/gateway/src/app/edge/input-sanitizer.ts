@@ -1,5 +1,6 @@
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
+import { routeOf } from './route-of';
 
 export type SanitizePolicyName = 'escape' | 'none';
 
@@ -38,18 +39,32 @@ export function escapeHtml(value: string): string {
   return NEEDS_ESCAPE.test(value) ? value.replace(/[&<>"']/g, (c) => ESCAPES[c]!) : value;
 }
 
+/** Whether any string in `value` has a character to escape (most inputs have none: nothing is copied then). */
+function needsEscaping(value: unknown): boolean {
+  if (typeof value === 'string') return NEEDS_ESCAPE.test(value);
+  if (Array.isArray(value)) return value.some(needsEscaping);
+  if (value && typeof value === 'object') {
+    for (const key in value) if (Object.hasOwn(value, key) && needsEscaping((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
+}
+
 /** Escapes every string, recursively (keys are left alone: they are validated, not displayed). */
 export function escapeStrings(value: unknown): unknown {
+  return needsEscaping(value) ? escapeAll(value) : value;
+}
+
+function escapeAll(value: unknown): unknown {
   if (typeof value === 'string') return escapeHtml(value);
-  if (Array.isArray(value)) return value.map(escapeStrings);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeStrings(v)]));
+  if (Array.isArray(value)) return value.map(escapeAll);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeAll(v)]));
   return value;
 }
 
 /** Applies each route's policy once the body is parsed, before guards, pipes and the handler. */
 export function installInputSanitizer(fastify: FastifyInstance): void {
   fastify.addHook('preHandler', (request, _reply, done) => {
-    const policy = (request.routeOptions.config as SanitizeRouteConfig | undefined)?.sanitize ?? 'escape';
+    const policy = (routeOf(request).config as SanitizeRouteConfig | undefined)?.sanitize ?? 'escape';
     if (policy === 'escape') {
       if (request.body !== undefined) request.body = escapeStrings(request.body);
       request.query = escapeStrings(request.query);

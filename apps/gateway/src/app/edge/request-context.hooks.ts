@@ -2,6 +2,7 @@ import { logHttpRequest } from '@warden/logging';
 import { acceptRequestId } from '@warden/messaging';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { IncomingMessage } from 'node:http';
+import { routeOf } from './route-of';
 
 /** Fastify's request id: the client's X-Request-Id when well-formed, else a fresh UUID. */
 export const genRequestId: NonNullable<FastifyServerOptions['genReqId']> = (raw: IncomingMessage) => acceptRequestId(raw.headers['x-request-id']);
@@ -20,7 +21,7 @@ export function installRequestContext(fastify: FastifyInstance): void {
     done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {
-    const path = request.routeOptions.url ?? request.url.split('?')[0] ?? '';
+    const path = routeOf(request).url ?? request.url.split('?')[0] ?? '';
     if (!UNLOGGED_PATHS.has(path)) {
       logHttpRequest({ requestId: request.id, method: request.method, path, statusCode: reply.statusCode, responseTimeMs: reply.elapsedTime });
     }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { routeOf } from '../edge/route-of';
 import { collectDefaultMetrics, Counter, Histogram, register } from 'prom-client';
 
 /** Prometheus metrics of the gateway: process defaults, and requests by route and status. */
@@ -25,7 +26,7 @@ export class HttpMetrics {
     fastify.addHook('onResponse', (request, reply, done) => {
       const labels = {
         method: request.method,
-        route: request.routeOptions?.url ?? 'unmatched',
+        route: routeOf(request).url ?? 'unmatched',
         status: String(reply.statusCode),
       };
       this.requests.inc(labels);

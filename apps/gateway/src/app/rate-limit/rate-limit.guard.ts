@@ -8,6 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SessionAuthenticator } from '../auth/session-authenticator.service';
 import { SessionCookies } from '../auth/session-cookies';
 import { readSessionCredential } from '../auth/session-credential';
+import { routeOf } from '../edge/route-of';
 import { requestScopeOf } from '../upstream/request-scope';
 import { RouteClass } from './rate-limit-rules';
 import { RateLimitCheck, RateLimitDecision, rateLimitDecisions, RateLimiter } from './rate-limiter.service';
@@ -42,9 +43,10 @@ export class RateLimitGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const routeClass = this.routeClassOf(context);
     if (routeClass === 'unlimited') return true;
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const reply = context.switchToHttp().getResponse<FastifyReply>();
-    const route = `${request.method} ${request.routeOptions?.url ?? 'unmatched'}`;
+    const http = context.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const route = `${request.method} ${routeOf(request).url ?? 'unmatched'}`;
 
     const checks: Array<RateLimitCheck & { actorId: string | null }> = [{ rule: this.limiter.rules['global-ip'], identity: `ip:${request.ip}`, actorId: null }];
     if (routeClass === 'login') {
