@@ -20,7 +20,7 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 
 # Shared by the service and tools images: a numeric non-root user, nothing writable but /tmp.
 FROM ${NODE_IMAGE} AS runtime-base
-# The flags of SERVICE_NODE_FLAGS (libs/service-host), which `npm start` and the tests use too.
+# The flags of SERVICE_NODE_FLAGS (libs/config), which `npm start` and the tests use too.
 ENV NODE_ENV=production NODE_OPTIONS="--enable-source-maps --max-semi-space-size=32"
 WORKDIR /app
 COPY --from=production-dependencies --chown=0:0 /app/node_modules ./node_modules

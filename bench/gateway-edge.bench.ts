@@ -1,4 +1,4 @@
-import { SERVICE_NODE_FLAGS } from '@warden/service-host';
+import { SERVICE_NODE_FLAGS } from '@warden/config';
 import { freePort, loginThroughGateway, pollUntil } from '@warden/testing';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';

@@ -4,7 +4,7 @@
  * are configured; starts the six services; waits for the gateway's /readyz. Ctrl-C stops everything.
  */
 import { FakeDiscordServer } from '@warden/discord-stand-in';
-import { SERVICE_NODE_FLAGS } from '@warden/service-host';
+import { SERVICE_NODE_FLAGS } from '@warden/config';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

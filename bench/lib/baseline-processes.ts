@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { SERVICE_NODE_FLAGS } from '@warden/service-host';
+import { SERVICE_NODE_FLAGS } from '@warden/config';
 import { pollUntil } from '@warden/testing';
 
 /**

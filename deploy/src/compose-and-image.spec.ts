@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { SERVICE_NODE_FLAGS } from '@warden/service-host';
+import { SERVICE_NODE_FLAGS } from '@warden/config';
 
 const ROOT = join(__dirname, '../..');
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -3,3 +3,4 @@ export * from './value-parsers';
 export * from './variables';
 export * from './app-configs';
 export * from './app-config';
+export * from './node-flags';

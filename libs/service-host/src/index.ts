@@ -7,4 +7,3 @@ export * from './run-service';
 export * from './service-exception.filter';
 export * from './graceful-shutdown';
 export * from './clock';
-export * from './node-flags';

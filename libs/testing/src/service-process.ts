@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { SERVICE_NODE_FLAGS } from '@warden/service-host';
+import { SERVICE_NODE_FLAGS } from '@warden/config';
 import { pollUntil } from './poll-until';
 
 export const WORKSPACE_ROOT = join(__dirname, '../../..');
