@@ -324,7 +324,14 @@ describe('gateway edge', () => {
       const preflight = (origin: string) =>
         fetch(`${gw1}/authz/check`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
       expect((await preflight('https://app.example.com')).headers.get('access-control-allow-origin')).toBe('https://app.example.com');
-      expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
+      const refused = await preflight('https://evil.example');
+      expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+      // Nothing CORS at all for an unlisted origin or a request without one: no credentials or exposed headers.
+      expect(refused.headers.get('access-control-allow-credentials')).toBeNull();
+      expect(refused.headers.get('access-control-allow-methods')).toBeNull();
+      const plain = await fetch(`${gw1}/healthz`);
+      expect(plain.headers.get('access-control-allow-credentials')).toBeNull();
+      expect(plain.headers.get('access-control-expose-headers')).toBeNull();
     });
   });
 

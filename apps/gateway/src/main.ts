@@ -40,8 +40,9 @@ async function bootstrap(): Promise<void> {
   installBodyShapeCheck(fastify);
   installInputSanitizer(fastify);
   await fastify.register(fastifyCors, {
-    // Only the listed origins are reflected; any other gets no Access-Control-Allow-Origin.
-    origin: [...config.ALLOWED_ORIGINS],
+    // A listed origin gets the CORS headers; any other request (no Origin, or an unlisted one) gets none, and
+    // its preflight is not answered as CORS.
+    origin: (origin, callback) => callback(null, origin !== undefined && config.ALLOWED_ORIGINS.includes(origin)),
     credentials: true,
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
     allowedHeaders: ['Authorization', 'Content-Type', 'X-Request-Id'],
