@@ -344,8 +344,20 @@ describe('gateway edge', () => {
         expect((await json(login)).error.code).toBe('SERVICE_UNAVAILABLE');
         const admin503 = await fetch(`${gw1}/authz/roles`, { method: 'POST', headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' }, body: '{"name":"while-down"}' });
         expect(admin503.status).toBe(503);
-        const read = await fetch(`${gw1}/auth/me`, { headers: { authorization: `Bearer ${admin.token}` } });
+        const read = await fetch(`${gw1}/auth/me`, { headers: { authorization: `Bearer ${admin.token}`, 'x-request-id': 'edge-redis-down-1' } });
         expect(read.status).toBe(200);
+        // The warning names the request it failed open for (the gateway passes the id itself, without AsyncLocalStorage).
+        const warnings = await pollUntil(
+          () =>
+            stack.processes
+              .get('gateway')!
+              .output.join('')
+              .split('\n')
+              .filter((line) => line.startsWith('{'))
+              .map((line) => JSON.parse(line) as { requestId?: string; msg?: string; route?: string; level?: string }),
+          { timeoutMs: 5_000, accept: (lines) => lines.some((l) => l.requestId === 'edge-redis-down-1') },
+        );
+        expect(warnings.find((l) => l.requestId === 'edge-redis-down-1')).toMatchObject({ level: 'warn', msg: 'rate limiting unavailable; failing open', route: 'GET /auth/me' });
         const metrics = await (await fetch(`${gw1}/metrics`)).text();
         expect(metrics).toMatch(/warden_rate_limit_decisions_total\{rule="[a-z-]+",outcome="redis_error_closed"\} [1-9]/);
         expect(metrics).toMatch(/warden_rate_limit_decisions_total\{rule="[a-z-]+",outcome="redis_error_open"\} [1-9]/);
