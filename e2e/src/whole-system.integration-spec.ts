@@ -1,11 +1,19 @@
-import { createIsolatedEnvironment, IsolatedEnvironment, loginThroughGateway, pollUntil, readAuditStream, startWardenCluster, WardenCluster } from '@warden/testing';
+import { STAND_IN_DISCORD_IDS } from '@warden/discord-stand-in';
+import {
+  createIsolatedEnvironment,
+  IsolatedEnvironment,
+  loginThroughGateway,
+  pollUntil,
+  readAuditStream,
+  readJson,
+  startWardenCluster,
+  WardenCluster,
+} from '@warden/testing';
 import { randomBytes } from 'node:crypto';
 
-const ADMIN_DISCORD_ID = '80351110224678913';
-const USER_DISCORD_ID = '80351110224678912';
+const ADMIN_DISCORD_ID = STAND_IN_DISCORD_IDS.ada;
+const USER_DISCORD_ID = STAND_IN_DISCORD_IDS.nelly;
 const FORGER_IP = '203.0.113.77';
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const json = async (response: Response): Promise<any> => response.json();
 
 /**
  * The whole system as a team adopting it would check it: two replicas of every service, two gateways,
@@ -73,17 +81,17 @@ describe('Warden as a whole, two replicas of everything', () => {
     expect((await as(admin, gw2, 'POST', '/authz/roles', { body: { name: 'vault' } })).status).toBe(201);
     for (const action of ['encrypt', 'decrypt']) expect((await as(admin, gw1, 'POST', '/authz/roles/vault/permissions', { body: { resource: 'crypto', action } })).status).toBe(201);
     expect((await as(admin, gw2, 'PUT', `/authz/users/${user.user.id}/roles/vault`)).status).toBe(200);
-    const before = await json(await as(user, gw1, 'POST', '/crypto/encrypt', { body: { plaintext: "O'Brien's card: 4111 1111 1111 1111", context: 'billing' } }));
+    const before = await readJson(await as(user, gw1, 'POST', '/crypto/encrypt', { body: { plaintext: "O'Brien's card: 4111 1111 1111 1111", context: 'billing' } }));
     expect(before.keyVersion).toBe(1);
-    const rotated = await json(await as(admin, gw2, 'POST', '/crypto/keys/rotate'));
+    const rotated = await readJson(await as(admin, gw2, 'POST', '/crypto/keys/rotate'));
     expect(rotated).toMatchObject({ rotated: true, activeVersion: 2, previousVersion: 1 });
-    expect(await json(await as(user, gw2, 'POST', '/crypto/decrypt', { body: { ciphertext: before.ciphertext, context: 'billing' } }))).toEqual({
+    expect(await readJson(await as(user, gw2, 'POST', '/crypto/decrypt', { body: { ciphertext: before.ciphertext, context: 'billing' } }))).toEqual({
       plaintext: "O'Brien's card: 4111 1111 1111 1111",
       keyVersion: 1,
     });
     // Both crypto replicas know the new key at once (the rotation is broadcast): ask each gateway twice.
     for (const base of [gw1, gw2, gw1, gw2]) {
-      expect((await json(await as(user, base, 'POST', '/crypto/encrypt', { body: { plaintext: 'new', context: 'billing' } }))).keyVersion).toBe(2);
+      expect((await readJson(await as(user, base, 'POST', '/crypto/encrypt', { body: { plaintext: 'new', context: 'billing' } }))).keyVersion).toBe(2);
     }
 
     // 20 forged callbacks from one IP, alternating gateways: the login limit (10/min per IP) trips.
@@ -96,12 +104,12 @@ describe('Warden as a whole, two replicas of everything', () => {
     expect(statuses.slice(10)).toEqual(Array(10).fill(429));
 
     // A security scan names that IP.
-    await pollUntil(async () => (await json(await as(admin, gw1, 'GET', '/audit/events?action=SECURITY_LOGIN_FAILED&limit=50'))).items.length, {
+    await pollUntil(async () => (await readJson(await as(admin, gw1, 'GET', '/audit/events?action=SECURITY_LOGIN_FAILED&limit=50'))).items.length, {
       timeoutMs: 10_000,
       accept: (n) => n >= 10,
     });
-    const { reportId } = await json(await as(admin, gw2, 'POST', '/security/scans', { body: {} }));
-    const report = await pollUntil(async () => json(await as(admin, gw1, 'GET', `/security/scans/${reportId}`)), { timeoutMs: 20_000, accept: (r) => r.status === 'completed' });
+    const { reportId } = await readJson(await as(admin, gw2, 'POST', '/security/scans', { body: {} }));
+    const report = await pollUntil(async () => readJson(await as(admin, gw1, 'GET', `/security/scans/${reportId}`)), { timeoutMs: 20_000, accept: (r) => r.status === 'completed' });
     expect(report.findings).toEqual(expect.arrayContaining([expect.objectContaining({ rule: 'failed_logins_per_ip', subject: FORGER_IP, evidence: { count: 10, threshold: 10 } })]));
 
     // Logout on one gateway kills the token on the other, at once.
@@ -124,7 +132,7 @@ describe('Warden as a whole, two replicas of everything', () => {
       const items: Array<{ id: string; action: string; actorId: string | null; details: Record<string, unknown> }> = [];
       let cursor: string | null = null;
       do {
-        const page = await json(await as(admin, gw2, 'GET', `/audit/events?limit=500${cursor ? `&cursor=${cursor}` : ''}`));
+        const page = await readJson(await as(admin, gw2, 'GET', `/audit/events?limit=500${cursor ? `&cursor=${cursor}` : ''}`));
         items.push(...page.items);
         cursor = page.nextCursor;
       } while (cursor);
@@ -140,7 +148,7 @@ describe('Warden as a whole, two replicas of everything', () => {
     expect(stored.filter((e) => e.action === 'SECURITY_LOGIN_FAILED' && e.actorId === user.user.id)).toMatchObject([{ details: { reason: 'session_revoked' } }]);
     expect(stored.filter((e) => e.action === 'SECURITY_SUSPICIOUS_ACTIVITY' && e.details['subject'] === FORGER_IP)).toHaveLength(1);
     expect(new Set(stored.map((e) => e.id)).size).toBe(stored.length);
-    const verified = await json(await as(admin, gw1, 'GET', '/audit/verify'));
+    const verified = await readJson(await as(admin, gw1, 'GET', '/audit/verify'));
     expect(verified).toMatchObject({ valid: true, firstBrokenSeq: null });
     expect(verified.checked).toBeGreaterThanOrEqual(stored.length);
   });

@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { AppConfig, authConfig, parseConfig } from '@warden/config';
-import { FakeDiscordServer } from '@warden/discord-stand-in';
+import { FakeDiscordServer, STAND_IN_DISCORD_IDS } from '@warden/discord-stand-in';
 import { Clock } from '@warden/service-host';
 import {
   createIsolatedEnvironment,
@@ -67,7 +67,7 @@ describe('auth service with an injected clock', () => {
 
   async function login(ip = '198.51.100.7') {
     const started = (await call('auth.login.start', { ip, userAgent: 'jest' })) as { authorizeUrl: string; browserBinding: string };
-    const location = new URL(discord.consent(new URL(started.authorizeUrl).searchParams, '80351110224678912', true).location!);
+    const location = new URL(discord.consent(new URL(started.authorizeUrl).searchParams, STAND_IN_DISCORD_IDS.nelly, true).location!);
     return { started, code: location.searchParams.get('code')!, state: location.searchParams.get('state')! };
   }
 

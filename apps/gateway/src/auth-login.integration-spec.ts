@@ -1,4 +1,4 @@
-import { FakeDiscordServer } from '@warden/discord-stand-in';
+import { FakeDiscordServer, STAND_IN_DISCORD_IDS } from '@warden/discord-stand-in';
 import {
   callGatewayCallback,
   consentAt,
@@ -9,6 +9,7 @@ import {
   loginThroughGateway,
   pollUntil,
   readAuditStream,
+  readJson,
   ServiceProcess,
   startLogin,
   startWardenStack,
@@ -18,10 +19,8 @@ import { connect } from 'nats';
 import { chromium } from 'playwright-core';
 import { Client } from 'pg';
 
-const NELLY = '80351110224678912';
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const json = async (response: Response): Promise<any> => response.json();
-const ADA = '80351110224678913';
+const NELLY = STAND_IN_DISCORD_IDS.nelly;
+const ADA = STAND_IN_DISCORD_IDS.ada;
 
 /** The seed's login flow end to end: gateway → auth → (fake) Discord → session, and every way it fails. */
 describe('Discord login and sessions through the gateway', () => {
@@ -159,7 +158,7 @@ describe('Discord login and sessions through the gateway', () => {
       const started = await startLogin(gateway);
       const response = await act(started);
       expect(response.status).toBe(status);
-      expect((await json(response)).error).toMatchObject({ code, requestId: expect.any(String) });
+      expect((await readJson(response)).error).toMatchObject({ code, requestId: expect.any(String) });
       await pollUntil(loginFailures, { timeoutMs: 5_000, accept: (reasons) => reasons.includes(reason), description: `LOGIN_FAILED ${reason}` });
     });
 
@@ -169,7 +168,7 @@ describe('Discord login and sessions through the gateway', () => {
       expect((await callGatewayCallback(callback, gateway, started.bindingCookie)).status).toBe(200);
       const replay = await callGatewayCallback(callback, gateway, started.bindingCookie);
       expect(replay.status).toBe(400);
-      expect((await json(replay)).error).toMatchObject({ code: 'INVALID_STATE', message: 'login state already used' });
+      expect((await readJson(replay)).error).toMatchObject({ code: 'INVALID_STATE', message: 'login state already used' });
       await pollUntil(loginFailures, { timeoutMs: 5_000, accept: (r) => r.includes('state_reused') });
     });
 
@@ -180,7 +179,7 @@ describe('Discord login and sessions through the gateway', () => {
       await db.query("UPDATE auth.oauth_states SET expires_at = now() - interval '1 second' WHERE consumed_at IS NULL");
       const response = await callGatewayCallback(callback, gateway, started.bindingCookie);
       expect(response.status).toBe(400);
-      expect((await json(response)).error.message).toMatch(/expired/);
+      expect((await readJson(response)).error.message).toMatch(/expired/);
       await pollUntil(loginFailures, { timeoutMs: 5_000, accept: (r) => r.includes('state_expired') });
     });
 
@@ -195,7 +194,7 @@ describe('Discord login and sessions through the gateway', () => {
         second.bindingCookie,
       );
       expect(reused.status).toBe(401);
-      expect((await json(reused)).error.code).toBe('DISCORD_REJECTED');
+      expect((await readJson(reused)).error.code).toBe('DISCORD_REJECTED');
       await pollUntil(loginFailures, { timeoutMs: 5_000, accept: (r) => r.includes('code_rejected') });
     });
 
@@ -206,7 +205,7 @@ describe('Discord login and sessions through the gateway', () => {
       // B's state (and verifier) with the code issued for A's challenge.
       const response = await callGatewayCallback(`${gateway}/auth/discord/callback?code=${codeForA}&state=${b.state}`, gateway, b.bindingCookie);
       expect(response.status).toBe(401);
-      expect((await json(response)).error.code).toBe('DISCORD_REJECTED');
+      expect((await readJson(response)).error.code).toBe('DISCORD_REJECTED');
     });
 
     it.each([
@@ -218,7 +217,7 @@ describe('Discord login and sessions through the gateway', () => {
       discord.failNext(endpoint, status);
       const response = await callGatewayCallback(callback, gateway, started.bindingCookie);
       expect(response.status).toBe(503);
-      expect((await json(response)).error.code).toBe('DISCORD_UNAVAILABLE');
+      expect((await readJson(response)).error.code).toBe('DISCORD_UNAVAILABLE');
       await pollUntil(loginFailures, { timeoutMs: 5_000, accept: (r) => r.includes('discord_unavailable') });
     });
 
@@ -229,7 +228,7 @@ describe('Discord login and sessions through the gateway', () => {
       try {
         const response = await callGatewayCallback(callback, gateway, started.bindingCookie);
         expect(response.status).toBe(503);
-        expect((await json(response)).error.code).toBe('DISCORD_UNAVAILABLE');
+        expect((await readJson(response)).error.code).toBe('DISCORD_UNAVAILABLE');
       } finally {
         await discord.start();
       }
@@ -240,7 +239,7 @@ describe('Discord login and sessions through the gateway', () => {
     it('stores no raw token or state anywhere in the database', async () => {
       const started = await startLogin(gateway);
       const response = await callGatewayCallback(consentAt(discord, started, NELLY), gateway, started.bindingCookie);
-      const { token } = await json(response);
+      const { token } = await readJson(response);
       const { rows: tables } = await db.query(
         "SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')",
       );
@@ -264,7 +263,7 @@ describe('Discord login and sessions through the gateway', () => {
       const revokedAt = Date.now();
       const denied = await pollUntil(() => me(gateway2, bearer), { timeoutMs: 2_000, intervalMs: 5, accept: (r) => r.status === 401 });
       expect(Date.now() - revokedAt).toBeLessThanOrEqual(100);
-      expect((await json(denied)).error).toMatchObject({ code: 'UNAUTHORIZED', message: 'session revoked' });
+      expect((await readJson(denied)).error).toMatchObject({ code: 'UNAUTHORIZED', message: 'session revoked' });
       expect((await me(gateway, bearer)).status).toBe(401);
       await pollUntil(auditEvents, { timeoutMs: 5_000, accept: (e) => e.some((x) => x.action === 'SECURITY_LOGOUT' && x.actorId === login.user.id) });
     });
@@ -273,12 +272,12 @@ describe('Discord login and sessions through the gateway', () => {
       const a1 = await loginThroughGateway(gateway, discord, NELLY);
       const a2 = await loginThroughGateway(gateway, discord, NELLY);
       const other = await loginThroughGateway(gateway, discord, ADA);
-      const list = await json(await fetch(`${gateway}/auth/sessions`, { headers: { authorization: `Bearer ${a1.token}` } }));
+      const list = await readJson(await fetch(`${gateway}/auth/sessions`, { headers: { authorization: `Bearer ${a1.token}` } }));
       const current = list.sessions.find((s: { current: boolean }) => s.current);
       expect(current).toMatchObject({ ip: expect.any(String), userAgent: expect.any(String) });
       expect(JSON.stringify(list)).not.toContain(a1.token);
-      const a2Id = (await json(await me(gateway, { authorization: `Bearer ${a2.token}` }))).session.id;
-      const otherId = (await json(await me(gateway, { authorization: `Bearer ${other.token}` }))).session.id;
+      const a2Id = (await readJson(await me(gateway, { authorization: `Bearer ${a2.token}` }))).session.id;
+      const otherId = (await readJson(await me(gateway, { authorization: `Bearer ${other.token}` }))).session.id;
 
       const foreign = await fetch(`${gateway}/auth/sessions/${otherId}`, { method: 'DELETE', headers: { authorization: `Bearer ${a1.token}` } });
       expect(foreign.status).toBe(404);
@@ -330,7 +329,7 @@ describe('Discord login and sessions through the gateway', () => {
     ])('answers 401 in the error shape for %s', async (_name, headers) => {
       const response = await me(gateway, headers as Record<string, string>);
       expect(response.status).toBe(401);
-      expect((await json(response)).error).toMatchObject({ code: 'UNAUTHORIZED', requestId: expect.any(String) });
+      expect((await readJson(response)).error).toMatchObject({ code: 'UNAUTHORIZED', requestId: expect.any(String) });
     });
 
     it.each([
@@ -342,7 +341,7 @@ describe('Discord login and sessions through the gateway', () => {
     ])('answers 400 for %s on the callback', async (_name, query) => {
       const response = await fetch(`${gateway}/auth/discord/callback?${query}`);
       expect(response.status).toBe(400);
-      expect((await json(response)).error.requestId).toEqual(expect.any(String));
+      expect((await readJson(response)).error.requestId).toEqual(expect.any(String));
     });
 
     it('answers 400 for a session id that is not a UUID', async () => {

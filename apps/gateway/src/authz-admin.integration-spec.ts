@@ -1,4 +1,4 @@
-import { FakeDiscordServer } from '@warden/discord-stand-in';
+import { FakeDiscordServer, STAND_IN_DISCORD_IDS } from '@warden/discord-stand-in';
 import {
   createIsolatedEnvironment,
   freePort,
@@ -7,15 +7,14 @@ import {
   loginThroughGateway,
   pollUntil,
   readAuditStream,
+  readJson,
   ServiceProcess,
   startWardenStack,
   WardenStack,
 } from '@warden/testing';
 
-const ADMIN_DISCORD_ID = '80351110224678913';
-const USER_DISCORD_ID = '80351110224678912';
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const json = async (response: Response): Promise<any> => response.json();
+const ADMIN_DISCORD_ID = STAND_IN_DISCORD_IDS.ada;
+const USER_DISCORD_ID = STAND_IN_DISCORD_IDS.nelly;
 
 /** The admin API and @RequirePermission through two gateways and two authz replicas. */
 describe('roles and permissions through the gateway', () => {
@@ -66,12 +65,12 @@ describe('roles and permissions through the gateway', () => {
       headers: { authorization: `Bearer ${who.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-  const canReadAudit = async (base: string) => (await json(await as(user, base, 'POST', '/authz/check', { resource: 'audit', action: 'read' }))).allowed;
+  const canReadAudit = async (base: string) => (await readJson(await as(user, base, 'POST', '/authz/check', { resource: 'audit', action: 'read' }))).allowed;
 
   it('denies a user without roles:read with 403 and audits SECURITY_PERMISSION_DENIED', async () => {
     const response = await as(user, gw1, 'GET', '/authz/roles');
     expect(response.status).toBe(403);
-    expect((await json(response)).error).toMatchObject({ code: 'FORBIDDEN', message: 'missing permission roles:read' });
+    expect((await readJson(response)).error).toMatchObject({ code: 'FORBIDDEN', message: 'missing permission roles:read' });
     const events = await pollUntil(() => readAuditStream(environment.env['NATS_URL']!, environment.env['AUDIT_STREAM']!), {
       timeoutMs: 5_000,
       accept: (all) => all.some((e) => e.action === 'SECURITY_PERMISSION_DENIED'),
@@ -107,11 +106,11 @@ describe('roles and permissions through the gateway', () => {
 
     const created = await as(admin, gw1, 'POST', '/authz/roles', { name: 'auditor', description: 'Reads the audit log' });
     expect(created.status).toBe(201);
-    expect(await json(created)).toMatchObject({ name: 'auditor', description: 'Reads the audit log', permissions: [] });
+    expect(await readJson(created)).toMatchObject({ name: 'auditor', description: 'Reads the audit log', permissions: [] });
     const granted = await as(admin, gw2, 'POST', '/authz/roles/auditor/permissions', { resource: 'audit', action: 'read' });
-    expect((await json(granted)).permissions).toEqual([{ resource: 'audit', action: 'read' }]);
+    expect((await readJson(granted)).permissions).toEqual([{ resource: 'audit', action: 'read' }]);
     expect((await as(admin, gw1, 'PUT', `/authz/users/${user.user.id}/roles/auditor`)).status).toBe(200);
-    expect(await json(await as(admin, gw2, 'GET', `/authz/users/${user.user.id}/roles`))).toEqual({ userId: user.user.id, roles: ['auditor', 'user'] });
+    expect(await readJson(await as(admin, gw2, 'GET', `/authz/users/${user.user.id}/roles`))).toEqual({ userId: user.user.id, roles: ['auditor', 'user'] });
     expect(await canReadAudit(gw2)).toBe(true);
     expect(await canReadAudit(gw1)).toBe(true);
     // The guarded route's answer is now in gw2's decision cache (PERMISSION_CACHE_TTL_MS, 2 s).
@@ -128,7 +127,7 @@ describe('roles and permissions through the gateway', () => {
   it('answers 400 listing fields, 404 for unknown roles, 409 for duplicates', async () => {
     const invalid = await as(admin, gw1, 'POST', '/authz/roles', { name: 'Not Valid', description: 7, extra: true });
     expect(invalid.status).toBe(400);
-    expect((await json(invalid)).error.fields).toEqual([expect.stringMatching(/^name/), expect.stringMatching(/^description/), expect.stringMatching(/extra/)]);
+    expect((await readJson(invalid)).error.fields).toEqual([expect.stringMatching(/^name/), expect.stringMatching(/^description/), expect.stringMatching(/extra/)]);
     expect((await as(admin, gw1, 'POST', '/authz/roles', { name: 'auditor' })).status).toBe(409);
     expect((await as(admin, gw1, 'DELETE', '/authz/roles/ghost')).status).toBe(404);
     expect((await as(admin, gw1, 'PUT', `/authz/users/${user.user.id}/roles/ghost`)).status).toBe(404);
@@ -141,22 +140,22 @@ describe('roles and permissions through the gateway', () => {
     expect((await as(admin, gw1, 'DELETE', '/authz/roles/admin/permissions', { resource: '*', action: '*' })).status).toBe(409);
     const last = await as(admin, gw1, 'DELETE', `/authz/users/${admin.user.id}/roles/admin`);
     expect(last.status).toBe(409);
-    expect((await json(last)).error.message).toMatch(/last admin/);
+    expect((await readJson(last)).error.message).toMatch(/last admin/);
   });
 
   it('lets a user check only their own permissions unless they hold roles:read', async () => {
     expect((await as(user, gw1, 'POST', '/authz/check', { resource: 'roles', action: 'read', userId: admin.user.id })).status).toBe(403);
-    expect(await json(await as(admin, gw1, 'POST', '/authz/check', { resource: 'anything', action: 'x', userId: user.user.id }))).toEqual({ allowed: false });
+    expect(await readJson(await as(admin, gw1, 'POST', '/authz/check', { resource: 'anything', action: 'x', userId: user.user.id }))).toEqual({ allowed: false });
   });
 
   it('deletes a role with its assignments', async () => {
     expect((await as(admin, gw1, 'DELETE', '/authz/roles/auditor')).status).toBe(204);
-    expect(await json(await as(admin, gw1, 'GET', `/authz/users/${user.user.id}/roles`))).toEqual({ userId: user.user.id, roles: ['user'] });
+    expect(await readJson(await as(admin, gw1, 'GET', `/authz/users/${user.user.id}/roles`))).toEqual({ userId: user.user.id, roles: ['user'] });
   });
 
   it('serves the audit log and its verification to audit:read only, with 400 for bad filters', async () => {
     expect((await as(user, gw1, 'GET', '/audit/events')).status).toBe(403);
-    const events = await pollUntil(async () => json(await as(admin, gw1, 'GET', '/audit/events?limit=5&action=SECURITY_ROLE_CREATED')), {
+    const events = await pollUntil(async () => readJson(await as(admin, gw1, 'GET', '/audit/events?limit=5&action=SECURITY_ROLE_CREATED')), {
       timeoutMs: 10_000,
       accept: (body) => body.items?.length >= 1,
     });
@@ -165,7 +164,7 @@ describe('roles and permissions through the gateway', () => {
     expect((await as(admin, gw1, 'GET', '/audit/events?limit=abc')).status).toBe(400);
     expect((await as(admin, gw1, 'GET', '/audit/events?from=yesterday')).status).toBe(400);
     expect((await as(admin, gw1, 'GET', '/audit/events?unknown=1')).status).toBe(400);
-    const verify = await json(await as(admin, gw2, 'GET', '/audit/verify'));
+    const verify = await readJson(await as(admin, gw2, 'GET', '/audit/verify'));
     expect(verify).toMatchObject({ valid: true, firstBrokenSeq: null, head: { seq: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{64}$/) } });
     expect(verify.checked).toBeGreaterThan(5);
   });
@@ -174,6 +173,6 @@ describe('roles and permissions through the gateway', () => {
     await Promise.all([stack.processes.get('authz')!.stop(), secondAuthz.stop()]);
     const response = await as(admin, gw1, 'GET', '/authz/roles');
     expect(response.status).toBe(503);
-    expect((await json(response)).error.code).toBe('SERVICE_UNAVAILABLE');
+    expect((await readJson(response)).error.code).toBe('SERVICE_UNAVAILABLE');
   });
 });

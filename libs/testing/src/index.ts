@@ -10,3 +10,4 @@ export * from './redis-server-process';
 export * from './warden-cluster';
 export * from './tcp-proxy';
 export * from './stack-with-discord';
+export * from './response-json';
