@@ -77,6 +77,10 @@ async function serve<S extends ConfigShape>(definition: ServiceDefinition<S>, va
     // an unexpected error (e.g. Postgres unreachable) became a bare INTERNAL instead of SERVICE_UNAVAILABLE.
   }, { inheritAppConfig: true });
   installGracefulShutdown(app, app.get(Logger), config.SHUTDOWN_TIMEOUT_MS);
+  // Every onModuleInit (key-check, caches loaded) completes before the service joins its NATS queue
+  // groups: Nest runs them only at listen(), so a replica that then failed to start (e.g. crypto with the
+  // wrong KMS_MASTER_KEY) had already subscribed, and requests routed to it in that window were lost.
+  await app.init();
   await app.startAllMicroservices();
   await app.listen({ port: config.HEALTH_PORT, host: '0.0.0.0' });
   app.get(Logger).log(`warden-${definition.service} is serving NATS and health on :${config.HEALTH_PORT}`);
