@@ -1,3 +1,4 @@
+import { SecurityEvent } from '@warden/contracts';
 import { NatsShutdownSequence, RequestContext } from '@warden/messaging';
 import { freePort, NatsServerProcess, pollUntil } from '@warden/testing';
 import { randomUUID } from 'node:crypto';
@@ -59,6 +60,15 @@ describe('AuditClient publishing to JetStream', () => {
       subject: 'it.audit.events.auth.SECURITY_LOGIN_FAILED',
     });
     expect(new Date(stored!['occurredAt'] as string).toISOString()).toBe(stored!['occurredAt']);
+  });
+
+  it('stores the event with no IP rather than a value that is not one (a forged forwarding header)', async () => {
+    const event = await RequestContext.run({ requestId: 'req-2', clientIp: 'x'.repeat(100) }, () => client().logSecurityEvent('PERMISSION_DENIED', 'user-2', {}));
+    const stored = (await storedEvents()).find((e) => e['id'] === event.id);
+    expect(stored).toMatchObject({ requestId: 'req-2', ip: null });
+    // The audit service validates every event against this schema and drops the ones that fail it.
+    const { subject: _subject, msgId: _msgId, ...body } = stored!;
+    expect(SecurityEvent.safeParse(body).success).toBe(true);
   });
 
   it('stores a republished event id once (Nats-Msg-Id de-duplication)', async () => {

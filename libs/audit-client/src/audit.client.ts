@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { SecurityEvent, securityAction, securityEventSubject, SecurityEventType, ServiceName } from '@warden/contracts';
-import { NATS_CONNECTION, NatsShutdownSequence, RequestContext, RequestScope } from '@warden/messaging';
+import { acceptClientIp, NATS_CONNECTION, NatsShutdownSequence, RequestContext, RequestScope } from '@warden/messaging';
 import { randomUUID } from 'node:crypto';
 import { JetStreamClient, NatsConnection } from 'nats';
 import { ensureAuditStream } from './audit-stream';
@@ -84,10 +84,11 @@ export class AuditClient implements OnModuleInit {
       occurredAt: new Date().toISOString(),
       source: this.options.source,
       requestId: scope?.requestId ?? null,
-      ip: context.ip ?? scope?.clientIp ?? null,
+      // Only an IP address: anything else (a forged forwarding header) would make the event unstorable.
+      ip: acceptClientIp(context.ip ?? scope?.clientIp) ?? null,
     };
     if (this.pending.size >= (this.options.maxPending ?? 100_000)) {
-      this.logger.error({ eventId: event.id, action: event.action }, 'audit backlog full; event dropped');
+      this.logger.error({ eventId: event.id, action: event.action, requestId: event.requestId }, 'audit backlog full; event dropped');
       return event;
     }
     const delivery = this.deliver(event);
@@ -115,11 +116,11 @@ export class AuditClient implements OnModuleInit {
         return true;
       } catch (error) {
         if (this.stopping && this.connection.isClosed()) {
-          this.logger.error({ eventId: event.id, action: event.action }, 'audit event not delivered before shutdown');
+          this.logger.error({ eventId: event.id, action: event.action, requestId: event.requestId }, 'audit event not delivered before shutdown');
           return false;
         }
         if (attempt === 1 || attempt % 20 === 0) {
-          this.logger.warn({ eventId: event.id, attempt }, `audit publish failed, retrying: ${(error as Error).message}`);
+          this.logger.warn({ eventId: event.id, requestId: event.requestId, attempt }, `audit publish failed, retrying: ${(error as Error).message}`);
         }
         this.streamReady = null;
         await new Promise((resolve) => setTimeout(resolve, backoffMs));

@@ -16,7 +16,7 @@ import { rpcError, WardenRpcError } from './warden-rpc-error';
 const Echo = defineRequest(
   'test.echo',
   z.object({ text: z.string().max(100), delayMs: z.number().int().min(0).max(5_000).default(0) }).strict(),
-  z.object({ text: z.string(), requestId: z.string().nullable(), replica: z.string() }),
+  z.object({ text: z.string(), requestId: z.string().nullable(), clientIp: z.string().nullable(), replica: z.string() }),
 );
 const Fails = defineRequest('test.fails', z.object({ kind: z.enum(['typed', 'crash']) }), z.object({}));
 
@@ -32,7 +32,7 @@ function echoModule(replica: string) {
       started.push(request.text);
       await new Promise((resolve) => setTimeout(resolve, request.delayMs));
       finished.push(request.text);
-      return { text: request.text, requestId: RequestContext.requestId() ?? null, replica };
+      return { text: request.text, requestId: RequestContext.requestId() ?? null, clientIp: RequestContext.current()?.clientIp ?? null, replica };
     }
 
     @HandleRequest(Fails)
@@ -80,7 +80,22 @@ describe('WardenNatsServer and NatsRpcClient against a real NATS', () => {
     const h = headers();
     h.set('X-Request-Id', 'req-42');
     const reply = await nats.request(`${prefix}test.echo`, codec.encode('{"text":"hi"}'), { timeout: 2_000, headers: h });
-    expect(JSON.parse(codec.decode(reply.data))).toEqual({ text: 'hi', requestId: 'req-42', replica: expect.any(String) });
+    expect(JSON.parse(codec.decode(reply.data))).toEqual({ text: 'hi', requestId: 'req-42', clientIp: null, replica: expect.any(String) });
+  });
+
+  it('keeps a caller-sent client IP only when it is an IP address', async () => {
+    const clientIpSeen = async (value: string) => {
+      const h = headers();
+      h.set('X-Client-Ip', value);
+      const reply = await nats.request(`${prefix}test.echo`, codec.encode('{"text":"ip"}'), { timeout: 2_000, headers: h });
+      return JSON.parse(codec.decode(reply.data)).clientIp;
+    };
+    expect(await clientIpSeen('203.0.113.9')).toBe('203.0.113.9');
+    expect(await clientIpSeen('2001:db8::7')).toBe('2001:db8::7');
+    // Forged values never reach handlers, and so never an audit event (one the audit service could not store).
+    expect(await clientIpSeen('x'.repeat(100))).toBeNull();
+    expect(await clientIpSeen('<script>alert(1)</script>')).toBeNull();
+    expect(await clientIpSeen('203.0.113.9, 198.51.100.1')).toBeNull();
   });
 
   it('propagates the current request id through NatsRpcClient', async () => {

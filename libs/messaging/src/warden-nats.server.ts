@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { MessageHandler, ServerNats } from '@nestjs/microservices';
 import { ConnectionOptions, Msg, NatsConnection, Subscription } from 'nats';
 import { PlainJsonReplySerializer, PlainJsonRequestDeserializer } from './plain-json.codec';
-import { acceptRequestId, CLIENT_IP_HEADER, REQUEST_ID_HEADER, RequestContext } from './request-context';
+import { acceptClientIp, acceptRequestId, CLIENT_IP_HEADER, REQUEST_ID_HEADER, RequestContext } from './request-context';
 
 export interface WardenNatsServerOptions {
   connection: ConnectionOptions;
@@ -62,7 +62,7 @@ export class WardenNatsServer extends ServerNats {
       return undefined;
     }
     const requestId = acceptRequestId(natsMsg.headers?.get(REQUEST_ID_HEADER));
-    const clientIp = natsMsg.headers?.get(CLIENT_IP_HEADER) || undefined;
+    const clientIp = acceptClientIp(natsMsg.headers?.get(CLIENT_IP_HEADER));
     this.inFlight += 1;
     return RequestContext.run({ requestId, clientIp }, () => super.handleMessage(channel, natsMsg));
   }
