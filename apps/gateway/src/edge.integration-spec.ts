@@ -159,6 +159,38 @@ describe('gateway edge', () => {
       expect(roles.roles.map((r: { name: string }) => r.name)).not.toContain('r1');
     });
 
+    it('refuses input a route does not declare with 400 listing it: any query parameter, a non-empty body', async () => {
+      const me = (query: string) => fetch(`${gw1}/auth/me${query}`, { headers: { authorization: `Bearer ${admin.token}` } });
+      const unknown = await me('?foo=1&bar=2');
+      expect(unknown.status).toBe(400);
+      expect((await readJson(unknown)).error).toMatchObject({ code: 'BAD_REQUEST', fields: ['(query): Unrecognized keys: "foo", "bar"'] });
+      for (const polluting of ['?__proto__=x', '?constructor=x', '?prototype[admin]=1']) expect((await me(polluting)).status).toBe(400);
+      expect((await me('')).status).toBe(200);
+      // A route with a query schema names an unknown parameter the same way.
+      const events = await fetch(`${gw1}/audit/events?limit=1&foo=1`, { headers: { authorization: `Bearer ${admin.token}` } });
+      expect((await readJson(events)).error.fields).toEqual(['(query): Unrecognized key: "foo"']);
+      // A body where the route takes none: refused before anything is done (the session is not logged out).
+      const logout = await post('/auth/logout', '{"everywhere":true}');
+      expect(logout.status).toBe(400);
+      expect((await readJson(logout)).error.fields).toEqual(['(body): Unrecognized key: "everywhere"']);
+      expect((await post('/auth/logout', '[]')).status).toBe(400);
+      expect((await me('')).status).toBe(200);
+    });
+
+    it('names the path parameter and the callback parameter that fail validation', async () => {
+      const roles = await fetch(`${gw1}/authz/users/not-a-uuid/roles`, { headers: { authorization: `Bearer ${admin.token}` } });
+      expect(roles.status).toBe(400);
+      expect((await readJson(roles)).error.fields).toEqual(['userId: must be a UUID']);
+      const session = await fetch(`${gw1}/auth/sessions/not-a-uuid`, { method: 'DELETE', headers: { authorization: `Bearer ${admin.token}` } });
+      expect((await readJson(session)).error.fields).toEqual(['id: must be a UUID']);
+      const callback = await fetch(`${gw1}/auth/discord/callback?code=a&state=b&foo=1`);
+      expect(callback.status).toBe(400);
+      expect((await readJson(callback)).error.fields).toEqual(['(query): Unrecognized key: "foo"']);
+      const quoted = await fetch(`${gw1}/auth/discord/callback?error=${encodeURIComponent('denied"<x>')}&state=b`);
+      expect(quoted.status).toBe(400);
+      expect((await readJson(quoted)).error.fields).toEqual([expect.stringMatching(/^error: must be printable ASCII/)]);
+    });
+
     it('publishes an OpenAPI document generated from the routes and their schemas', async () => {
       const document = await readJson(await fetch(`${gw1}/openapi.json`));
       expect(document.openapi).toMatch(/^3\./);

@@ -37,9 +37,9 @@ export function defineEvent<Payload extends z.ZodType>(subject: string, payload:
 }
 
 /** Formats zod issues as one line per offending field, e.g. `userId: Invalid UUID`. */
-export function describeIssues(error: z.ZodError): string[] {
+export function describeIssues(error: z.ZodError, root = '(body)'): string[] {
   return error.issues.map((issue) => {
-    const path = issue.path.length > 0 ? issue.path.map(String).join('.') : '(body)';
+    const path = issue.path.length > 0 ? issue.path.map(String).join('.') : root;
     return `${path}: ${issue.message}`;
   });
 }

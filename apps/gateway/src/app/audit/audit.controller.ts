@@ -1,4 +1,4 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { AuditQuery, AuditVerify } from '@warden/contracts';
 import { RequestScope } from '@warden/messaging';
 import { z } from 'zod';
@@ -7,8 +7,7 @@ import { ScopedRpcClient } from '../upstream/scoped-rpc.client';
 import { ValidatedSession } from '../auth/session-authenticator.service';
 import { CurrentSession } from '../auth/session.guard';
 import { RequirePermission } from '../authz/permission.guard';
-import { ApiQueryFrom } from '../validation/openapi-from-zod';
-import { ZodValidationPipe } from '../validation/zod-validation.pipe';
+import { ValidQuery } from '../validation/valid-input.decorators';
 
 const EventsQuery = z
   .object({
@@ -31,9 +30,8 @@ export class AuditController {
   constructor(private readonly rpc: ScopedRpcClient) {}
 
   @Get('events')
-  @ApiQueryFrom(EventsQuery)
   @RequirePermission('audit', 'read')
-  events(@RequestScopeParam() scope: RequestScope, @CurrentSession() session: ValidatedSession, @Query(new ZodValidationPipe(EventsQuery)) query: z.output<typeof EventsQuery>) {
+  events(@RequestScopeParam() scope: RequestScope, @CurrentSession() session: ValidatedSession, @ValidQuery(EventsQuery) query: z.output<typeof EventsQuery>) {
     return this.rpc.request(scope, AuditQuery, { readerId: session.userId, ...query });
   }
 

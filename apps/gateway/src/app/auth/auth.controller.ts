@@ -1,6 +1,6 @@
-import { BadRequestException, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { AppConfig, gatewayConfig } from '@warden/config';
-import { AuthLoginComplete, AuthLoginStart, AuthSessionList, AuthSessionRevoke, describeIssues } from '@warden/contracts';
+import { AuthLoginComplete, AuthLoginStart, AuthSessionList, AuthSessionRevoke } from '@warden/contracts';
 import { RequestScope } from '@warden/messaging';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -11,14 +11,22 @@ import { RateLimitClass } from '../rate-limit/rate-limit.guard';
 import { Authenticated, CurrentSession } from './session.guard';
 import { requestScopeOf, RequestScopeParam } from '../upstream/request-scope';
 import { ScopedRpcClient } from '../upstream/scoped-rpc.client';
+import { ValidQuery } from '../validation/valid-input.decorators';
+import { ZodValidationPipe } from '../validation/zod-validation.pipe';
 
-/** What Discord's redirect may carry: single strings only (a repeated parameter is refused). */
-const CallbackQuery = z.object({
-  code: z.string().max(512).optional(),
-  state: z.string().max(512).optional(),
-  error: z.string().max(128).optional(),
-  error_description: z.string().max(512).optional(),
-});
+/** RFC 6749 §4.1.2.1: `error` and `error_description` are printable ASCII without `"` and `\`. */
+const OAuthErrorText = (max: number) => z.string().regex(new RegExp(`^[\\x20\\x21\\x23-\\x5B\\x5D-\\x7E]{1,${max}}$`), { error: 'must be printable ASCII without " or \\' });
+
+/** What Discord's redirect may carry, and nothing else: single strings only (a repeated parameter is refused). */
+const CallbackQuery = z
+  .object({
+    code: z.string().max(512).optional(),
+    state: z.string().max(512).optional(),
+    error: OAuthErrorText(128).optional(),
+    error_description: OAuthErrorText(512).optional(),
+  })
+  .strict();
+const SessionIdParam = new ZodValidationPipe(z.uuid({ error: 'must be a UUID' }));
 
 @Controller('auth')
 export class AuthController {
@@ -48,10 +56,8 @@ export class AuthController {
   @Get('discord/callback')
   @RateLimitClass('login')
   @SanitizePolicy('none')
-  async completeLogin(@Query() query: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const parsed = CallbackQuery.safeParse(query);
-    if (!parsed.success) throw new BadRequestException({ message: 'invalid callback parameters', fields: describeIssues(parsed.error) });
-    const { code, state, error, error_description: errorDescription } = parsed.data;
+  async completeLogin(@ValidQuery(CallbackQuery) query: z.output<typeof CallbackQuery>, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const { code, state, error, error_description: errorDescription } = query;
     void reply.header('Cache-Control', 'no-store').clearCookie(this.cookies.loginName, this.cookies.clearOptions());
     const login = await this.rpc.request(requestScopeOf(request), AuthLoginComplete, {
       code,
@@ -113,7 +119,7 @@ export class AuthController {
   async revokeOne(
     @CurrentSession() session: ValidatedSession,
     @RequestScopeParam() scope: RequestScope,
-    @Param('id', new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException('session id must be a UUID') })) id: string,
+    @Param('id', SessionIdParam) id: string,
   ): Promise<void> {
     await this.rpc.request(scope, AuthSessionRevoke, { userId: session.userId, sessionId: id, reason: 'user_revoked' });
     this.authenticator.forget(id);

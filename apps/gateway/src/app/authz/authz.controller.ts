@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
 import {
   AuthzCheck,
   AuthzRolesAssign,
@@ -20,7 +20,7 @@ import { RequestScopeParam } from '../upstream/request-scope';
 import { ScopedRpcClient } from '../upstream/scoped-rpc.client';
 import { ValidatedSession } from '../auth/session-authenticator.service';
 import { Authenticated, CurrentSession } from '../auth/session.guard';
-import { ApiBodyFrom } from '../validation/openapi-from-zod';
+import { ValidBody } from '../validation/valid-input.decorators';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe';
 import { PermissionGuard, RequirePermission } from './permission.guard';
 
@@ -45,10 +45,9 @@ export class AuthzController {
   }
 
   @Post('roles')
-  @ApiBodyFrom(CreateRoleBody)
   @HttpCode(201)
   @RequirePermission('roles', 'manage')
-  createRole(@RequestScopeParam() scope: RequestScope, @CurrentSession() session: ValidatedSession, @Body(new ZodValidationPipe(CreateRoleBody)) body: z.output<typeof CreateRoleBody>) {
+  createRole(@RequestScopeParam() scope: RequestScope, @CurrentSession() session: ValidatedSession, @ValidBody(CreateRoleBody) body: z.output<typeof CreateRoleBody>) {
     return this.rpc.request(scope, AuthzRolesCreate, { actorId: session.userId, ...body });
   }
 
@@ -60,16 +59,14 @@ export class AuthzController {
   }
 
   @Post('roles/:name/permissions')
-  @ApiBodyFrom(PermissionBody)
   @RequirePermission('roles', 'manage')
-  grant(@RequestScopeParam() scope: RequestScope, @CurrentSession() session: ValidatedSession, @Param('name', RoleParam) name: string, @Body(new ZodValidationPipe(PermissionBody)) body: z.output<typeof PermissionBody>) {
+  grant(@RequestScopeParam() scope: RequestScope, @CurrentSession() session: ValidatedSession, @Param('name', RoleParam) name: string, @ValidBody(PermissionBody) body: z.output<typeof PermissionBody>) {
     return this.rpc.request(scope, AuthzRolesGrant, { actorId: session.userId, name, ...body });
   }
 
   @Delete('roles/:name/permissions')
-  @ApiBodyFrom(PermissionBody)
   @RequirePermission('roles', 'manage')
-  revoke(@RequestScopeParam() scope: RequestScope, @CurrentSession() session: ValidatedSession, @Param('name', RoleParam) name: string, @Body(new ZodValidationPipe(PermissionBody)) body: z.output<typeof PermissionBody>) {
+  revoke(@RequestScopeParam() scope: RequestScope, @CurrentSession() session: ValidatedSession, @Param('name', RoleParam) name: string, @ValidBody(PermissionBody) body: z.output<typeof PermissionBody>) {
     return this.rpc.request(scope, AuthzRolesRevoke, { actorId: session.userId, name, ...body });
   }
 
@@ -93,10 +90,9 @@ export class AuthzController {
 
   /** Any logged-in user may check their own permissions; checking another user's needs roles:read. */
   @Post('check')
-  @ApiBodyFrom(CheckBody)
   @HttpCode(200)
   @Authenticated()
-  async check(@RequestScopeParam() scope: RequestScope, @CurrentSession() session: ValidatedSession, @Req() request: FastifyRequest & { session?: ValidatedSession }, @Body(new ZodValidationPipe(CheckBody)) body: z.output<typeof CheckBody>) {
+  async check(@RequestScopeParam() scope: RequestScope, @CurrentSession() session: ValidatedSession, @Req() request: FastifyRequest & { session?: ValidatedSession }, @ValidBody(CheckBody) body: z.output<typeof CheckBody>) {
     const userId = body.userId ?? session.userId;
     if (userId !== session.userId) await this.permissions.ensure(request, { resource: 'roles', action: 'read' });
     const decision = await this.rpc.request(scope, AuthzCheck, { userId, resource: body.resource, action: body.action });

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { CryptoDecrypt, CryptoEncrypt, CryptoKeysDestroy, CryptoKeysList, CryptoKeysRotate, CryptoRewrap } from '@warden/contracts';
 import { RequestScope } from '@warden/messaging';
 import { z } from 'zod';
@@ -8,7 +8,7 @@ import { ValidatedSession } from '../auth/session-authenticator.service';
 import { CurrentSession } from '../auth/session.guard';
 import { RequirePermission } from '../authz/permission.guard';
 import { SanitizePolicy } from '../edge/input-sanitizer';
-import { ApiBodyFrom } from '../validation/openapi-from-zod';
+import { ValidBody } from '../validation/valid-input.decorators';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe';
 
 // Plaintext and ciphertext are opaque: validated for shape only, never escaped or altered.
@@ -26,26 +26,23 @@ export class CryptoController {
   constructor(private readonly rpc: ScopedRpcClient) {}
 
   @Post('encrypt')
-  @ApiBodyFrom(EncryptBody)
   @HttpCode(200)
   @RequirePermission('crypto', 'encrypt')
-  encrypt(@RequestScopeParam() scope: RequestScope, @Body(new ZodValidationPipe(EncryptBody)) body: z.output<typeof EncryptBody>) {
+  encrypt(@RequestScopeParam() scope: RequestScope, @ValidBody(EncryptBody) body: z.output<typeof EncryptBody>) {
     return this.rpc.request(scope, CryptoEncrypt, body);
   }
 
   @Post('decrypt')
-  @ApiBodyFrom(DecryptBody)
   @HttpCode(200)
   @RequirePermission('crypto', 'decrypt')
-  decrypt(@RequestScopeParam() scope: RequestScope, @CurrentSession() session: ValidatedSession, @Body(new ZodValidationPipe(DecryptBody)) body: z.output<typeof DecryptBody>) {
+  decrypt(@RequestScopeParam() scope: RequestScope, @CurrentSession() session: ValidatedSession, @ValidBody(DecryptBody) body: z.output<typeof DecryptBody>) {
     return this.rpc.request(scope, CryptoDecrypt, { ...body, actorId: session.userId });
   }
 
   @Post('rewrap')
-  @ApiBodyFrom(RewrapBody)
   @HttpCode(200)
   @RequirePermission('crypto', 'encrypt')
-  rewrap(@RequestScopeParam() scope: RequestScope, @CurrentSession() session: ValidatedSession, @Body(new ZodValidationPipe(RewrapBody)) body: z.output<typeof RewrapBody>) {
+  rewrap(@RequestScopeParam() scope: RequestScope, @CurrentSession() session: ValidatedSession, @ValidBody(RewrapBody) body: z.output<typeof RewrapBody>) {
     return this.rpc.request(scope, CryptoRewrap, { ...body, actorId: session.userId });
   }
 

@@ -1,12 +1,8 @@
-import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
+import { addRouteConfig, WardenRouteConfig } from './route-config';
 import { routeOf } from './route-of';
 
-export type SanitizePolicyName = 'escape' | 'none';
-
-interface SanitizeRouteConfig {
-  sanitize?: SanitizePolicyName;
-}
+export type SanitizePolicyName = NonNullable<WardenRouteConfig['sanitize']>;
 
 /**
  * Declares how a route's input is sanitized: `escape` (the default) HTML-escapes & < > " ' in every
@@ -18,13 +14,15 @@ interface SanitizeRouteConfig {
  * interceptor: an interceptor cost each request two AsyncResource bindings and an rxjs pipeline.
  */
 export function SanitizePolicy(policy: SanitizePolicyName): ClassDecorator & MethodDecorator {
-  const config: SanitizeRouteConfig = { sanitize: policy };
   return ((target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
-    if (descriptor && key !== undefined) return RouteConfig(config)(target, key, descriptor);
+    if (descriptor && key !== undefined) {
+      addRouteConfig(descriptor.value as object, { sanitize: policy });
+      return descriptor;
+    }
     const prototype = (target as { prototype: object }).prototype;
     for (const name of Object.getOwnPropertyNames(prototype)) {
       const method = Object.getOwnPropertyDescriptor(prototype, name);
-      if (name !== 'constructor' && typeof method?.value === 'function') RouteConfig(config)(prototype, name, method);
+      if (name !== 'constructor' && typeof method?.value === 'function') addRouteConfig(method.value as object, { sanitize: policy });
     }
     return undefined;
   }) as ClassDecorator & MethodDecorator;
@@ -64,7 +62,7 @@ function escapeAll(value: unknown): unknown {
 /** Applies each route's policy once the body is parsed, before guards, pipes and the handler. */
 export function installInputSanitizer(fastify: FastifyInstance): void {
   fastify.addHook('preHandler', (request, _reply, done) => {
-    const policy = (routeOf(request).config as SanitizeRouteConfig | undefined)?.sanitize ?? 'escape';
+    const policy = (routeOf(request).config as WardenRouteConfig | undefined)?.sanitize ?? 'escape';
     if (policy === 'escape') {
       if (request.body !== undefined) request.body = escapeStrings(request.body);
       request.query = escapeStrings(request.query);

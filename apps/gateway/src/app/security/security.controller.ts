@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { IpAddress, SchedulerBlocksLift, SchedulerBlocksList, SchedulerScansGet, SchedulerScansList, SchedulerScansRun } from '@warden/contracts';
 import { RequestScope } from '@warden/messaging';
 import { z } from 'zod';
@@ -7,11 +7,12 @@ import { ScopedRpcClient } from '../upstream/scoped-rpc.client';
 import { ValidatedSession } from '../auth/session-authenticator.service';
 import { CurrentSession } from '../auth/session.guard';
 import { RequirePermission } from '../authz/permission.guard';
-import { ApiBodyFrom, ApiQueryFrom } from '../validation/openapi-from-zod';
+import { ValidBody, ValidQuery } from '../validation/valid-input.decorators';
 import { ZodValidationPipe } from '../validation/zod-validation.pipe';
 
 const Instant = z.iso.datetime({ error: 'must be an ISO-8601 UTC time' });
-const RunScanBody = z.object({ from: Instant.optional(), to: Instant.optional() }).strict();
+// The body is optional: without one, the default window is scanned.
+const RunScanBody = z.object({ from: Instant.optional(), to: Instant.optional() }).strict().default({});
 const ListScansQuery = z
   .object({
     limit: z
@@ -32,17 +33,15 @@ export class SecurityController {
 
   /** Queues a scan of [from, to) — by default the SECURITY_SCAN_WINDOW ending now — and answers at once. */
   @Post('scans')
-  @ApiBodyFrom(RunScanBody)
   @HttpCode(202)
   @RequirePermission('scans', 'run')
-  run(@RequestScopeParam() scope: RequestScope, @CurrentSession() session: ValidatedSession, @Body(new ZodValidationPipe(RunScanBody)) body: z.output<typeof RunScanBody>) {
+  run(@RequestScopeParam() scope: RequestScope, @CurrentSession() session: ValidatedSession, @ValidBody(RunScanBody) body: z.output<typeof RunScanBody>) {
     return this.rpc.request(scope, SchedulerScansRun, { actorId: session.userId, ...body });
   }
 
   @Get('scans')
-  @ApiQueryFrom(ListScansQuery)
   @RequirePermission('scans', 'read')
-  list(@RequestScopeParam() scope: RequestScope, @Query(new ZodValidationPipe(ListScansQuery)) query: z.output<typeof ListScansQuery>) {
+  list(@RequestScopeParam() scope: RequestScope, @ValidQuery(ListScansQuery) query: z.output<typeof ListScansQuery>) {
     return this.rpc.request(scope, SchedulerScansList, query);
   }
 
