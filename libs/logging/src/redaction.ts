@@ -7,7 +7,7 @@ export const REDACTED_LOG_PATHS: readonly string[] = [
   'req.headers.cookie',
   'req.headers["x-api-key"]',
   'res.headers["set-cookie"]',
-  ...['password', 'secret', 'token', 'accessToken', 'refreshToken', 'clientSecret', 'plaintext', 'code', 'state', 'key', 'masterKey'].flatMap(
+  ...['password', 'secret', 'token', 'accessToken', 'refreshToken', 'clientSecret', 'plaintext', 'code', 'state', 'key', 'masterKey', 'authorization', 'cookie', 'browserBinding'].flatMap(
     (field) => [field, `*.${field}`, `*.*.${field}`],
   ),
 ];
