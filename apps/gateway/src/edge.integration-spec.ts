@@ -117,7 +117,7 @@ describe('gateway edge', () => {
       expect(limited!.status).toBe(429);
       for (const [name, value] of Object.entries(SEED_HEADERS)) expect(limited!.headers.get(name)).toBe(value);
       // A gateway whose services never answer (another subject prefix): its readiness is a 503.
-      const lonely = await startGateway({ ...environment.env, REDIS_URL: redis.url, NATS_SUBJECT_PREFIX: 'nobody.' }, '/healthz');
+      const lonely = await startGateway({ ...environment.env, REDIS_URL: redis.url, NATS_SUBJECT_PREFIX: `${environment.env['NATS_SUBJECT_PREFIX']}nobody.` }, '/healthz');
       const unavailable = await fetch(`${lonely}/readyz`);
       expect(unavailable.status).toBe(503);
       for (const [name, value] of Object.entries(SEED_HEADERS)) expect(unavailable.headers.get(name)).toBe(value);
@@ -125,7 +125,7 @@ describe('gateway edge', () => {
 
     it('take their values from configuration when overridden', async () => {
       const custom = await startGateway(
-        { ...environment.env, REDIS_URL: redis.url, NATS_SUBJECT_PREFIX: 'nobody.', SECURITY_HEADER_CSP: "default-src 'self'; img-src *", SECURITY_HEADER_HSTS: 'max-age=600', SECURITY_HEADER_FRAME_OPTIONS: 'SAMEORIGIN' },
+        { ...environment.env, REDIS_URL: redis.url, NATS_SUBJECT_PREFIX: `${environment.env['NATS_SUBJECT_PREFIX']}nobody.`, SECURITY_HEADER_CSP: "default-src 'self'; img-src *", SECURITY_HEADER_HSTS: 'max-age=600', SECURITY_HEADER_FRAME_OPTIONS: 'SAMEORIGIN' },
         '/healthz',
       );
       const response = await fetch(`${custom}/healthz`);
@@ -382,13 +382,14 @@ describe('gateway edge', () => {
 
     it('answers 503 when no service answers and 504 when one is silent, in the error shape, and counts requests, decisions and upstream latency', async () => {
       // This gateway's subjects have no services behind them, except a silent stand-in for session validation.
+      const silentPrefix = `${environment.env['NATS_SUBJECT_PREFIX']}silent.`;
       const nats = await connect({ servers: environment.env['NATS_URL'] });
-      nats.subscribe('silent.auth.session.validate', { callback: () => undefined });
+      nats.subscribe(`${silentPrefix}auth.session.validate`, { callback: () => undefined });
       await nats.flush();
       try {
         // Its own key prefix: earlier tests used up this address's login budget.
         const silent = await startGateway(
-          { ...environment.env, REDIS_URL: redis.url, REDIS_KEY_PREFIX: `${environment.env['REDIS_KEY_PREFIX']}silent:`, NATS_SUBJECT_PREFIX: 'silent.', NATS_REQUEST_TIMEOUT_MS: '300' },
+          { ...environment.env, REDIS_URL: redis.url, REDIS_KEY_PREFIX: `${environment.env['REDIS_KEY_PREFIX']}silent:`, NATS_SUBJECT_PREFIX: silentPrefix, NATS_REQUEST_TIMEOUT_MS: '300' },
           '/healthz',
         );
         const unavailable = await fetch(`${silent}/auth/discord`, { redirect: 'manual' });
