@@ -284,6 +284,26 @@ describe('gateway edge', () => {
       expect(events.find((e) => e.details['key'] === `ip:${ip}`)!.details).toMatchObject({ rule: 'login', route: 'GET /auth/discord' });
     });
 
+    it('count an IPv6 client by its /64: rotating addresses inside it shares one login budget', async () => {
+      const login = (ip: string) => fetch(`${proxied}/auth/discord`, { redirect: 'manual', headers: { 'x-forwarded-for': ip } }).then((r) => r.status);
+      const statuses: number[] = [];
+      // Eight different addresses of one /64, some spelled out in full or in capitals: one budget of 5.
+      const addresses = ['2001:db8:77:1::1', '2001:db8:77:1::2', '2001:DB8:77:1::3', '2001:db8:77:1::abcd', '2001:db8:77:1:ffff:ffff:ffff:ffff', '2001:0db8:0077:0001:0:0:0:6', '2001:db8:77:1::7', '2001:db8:77:1::8'];
+      for (const address of addresses) statuses.push(await login(address));
+      expect(statuses).toEqual([302, 302, 302, 302, 302, 429, 429, 429]);
+      // The neighbouring /64 is another subscriber, with its own budget.
+      expect(await login('2001:db8:77:2::1')).toBe(302);
+      const key = 'ip:2001:db8:77:1::/64';
+      const events = await pollUntil(() => readAuditStream(environment.env['NATS_URL']!, environment.env['AUDIT_STREAM']!), {
+        timeoutMs: 5_000,
+        accept: (all) => all.some((e) => e.action === 'SECURITY_RATE_LIMIT_EXCEEDED' && e.details['key'] === key),
+      });
+      const exceeded = events.filter((e) => e.action === 'SECURITY_RATE_LIMIT_EXCEEDED' && e.details['key'] === key);
+      expect(exceeded).toHaveLength(1);
+      // The event names the address that crossed the limit, the key its network.
+      expect(exceeded[0]!.details).toMatchObject({ rule: 'login', ip: '2001:0db8:0077:0001:0:0:0:6' });
+    });
+
     it('set RateLimit headers on limited routes', async () => {
       const response = await fetch(`${gw2}/healthz`);
       expect(response.headers.get('ratelimit-limit')).toBeNull();

@@ -38,6 +38,7 @@ export const gatewayConfig = defineConfig({
   RATE_LIMIT_ANONYMOUS: V.RATE_LIMIT_ANONYMOUS,
   RATE_LIMIT_AUTHENTICATED: V.RATE_LIMIT_AUTHENTICATED,
   RATE_LIMIT_GLOBAL_IP: V.RATE_LIMIT_GLOBAL_IP,
+  RATE_LIMIT_IPV6_PREFIX: V.RATE_LIMIT_IPV6_PREFIX,
 });
 export type GatewayConfig = ConfigValues<typeof gatewayConfig.shape>;
 

@@ -150,6 +150,11 @@ export const Variables = {
   RATE_LIMIT_ANONYMOUS: variable(rateRule(), 'Other routes without a valid session, per client IP.', { default: '120/1m sliding' }),
   RATE_LIMIT_AUTHENTICATED: variable(rateRule(), 'Other routes with a valid session, per user.', { default: '600/1m sliding' }),
   RATE_LIMIT_GLOBAL_IP: variable(rateRule(), 'Ceiling for every route, per client IP.', { default: '1200/1m fixed' }),
+  RATE_LIMIT_IPV6_PREFIX: variable(
+    integer(32, 128),
+    'Per-IP rules count an IPv6 client by its network of this many leading bits (one subscriber holds a whole /64); 128 counts each address.',
+    { default: '64' },
+  ),
   SESSION_TTL: variable(durationSeconds(60, 90 * 86400), 'Session lifetime (e.g. 7d).', { default: '7d' }),
   KEY_ROTATION_INTERVAL: variable(durationSeconds(1, 365 * 86400), 'How often the scheduler rotates the encryption key (e.g. 30d).', {
     default: '30d',

@@ -23,9 +23,10 @@ export const NotRateLimited = () => SetMetadata(UNLIMITED, true);
 
 /**
  * Applies the global per-IP ceiling and the route's rule (login per IP, anonymous per IP,
- * authenticated per user) to every request; answers 429 with Retry-After, and sets RateLimit-Limit,
- * RateLimit-Remaining and RateLimit-Reset from the route's rule. When Redis cannot answer, login and
- * admin routes fail closed (503) and the rest fail open — logged and counted in /metrics.
+ * authenticated per user) to every request, an IPv6 client's "IP" being its RATE_LIMIT_IPV6_PREFIX
+ * network; answers 429 with Retry-After, and sets RateLimit-Limit, RateLimit-Remaining and
+ * RateLimit-Reset from the route's rule. When Redis cannot answer, login and admin routes fail closed
+ * (503) and the rest fail open — logged and counted in /metrics.
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
@@ -48,15 +49,16 @@ export class RateLimitGuard implements CanActivate {
     const reply = http.getResponse<FastifyReply>();
     const route = `${request.method} ${routeOf(request).url ?? 'unmatched'}`;
 
-    const checks: Array<RateLimitCheck & { actorId: string | null }> = [{ rule: this.limiter.rules['global-ip'], identity: `ip:${request.ip}`, actorId: null }];
+    const ipIdentity = this.limiter.ipIdentity(request.ip);
+    const checks: Array<RateLimitCheck & { actorId: string | null }> = [{ rule: this.limiter.rules['global-ip'], identity: ipIdentity, actorId: null }];
     if (routeClass === 'login') {
-      checks.push({ rule: this.limiter.rules.login, identity: `ip:${request.ip}`, actorId: null });
+      checks.push({ rule: this.limiter.rules.login, identity: ipIdentity, actorId: null });
     } else {
       const userId = await this.userOf(request);
       checks.push(
         userId
           ? { rule: this.limiter.rules.authenticated, identity: `user:${userId}`, actorId: userId }
-          : { rule: this.limiter.rules.anonymous, identity: `ip:${request.ip}`, actorId: null },
+          : { rule: this.limiter.rules.anonymous, identity: ipIdentity, actorId: null },
       );
     }
 

@@ -4,6 +4,7 @@ import { REDIS_CLIENT } from '@warden/redis';
 import Redis from 'ioredis';
 import { Counter } from 'prom-client';
 import { RATE_LIMIT_LUA } from './rate-limit-scripts';
+import { rateLimitedNetwork } from './client-network';
 import { parseRule, RateLimitRule } from './rate-limit-rules';
 
 export interface RateLimitDecision {
@@ -36,6 +37,7 @@ export const rateLimitDecisions = new Counter({
 export class RateLimiter {
   readonly rules: Record<RateLimitRule['name'], RateLimitRule>;
   private readonly redis: LimiterRedis;
+  private readonly ipv6PrefixBits: number;
 
   constructor(@Inject(REDIS_CLIENT) redis: Redis, config: AppConfig<typeof gatewayConfig.shape>) {
     redis.defineCommand('wardenRateLimit', { lua: RATE_LIMIT_LUA });
@@ -51,6 +53,12 @@ export class RateLimiter {
       authenticated: rule('authenticated', config.get('RATE_LIMIT_AUTHENTICATED')),
       'global-ip': rule('global-ip', config.get('RATE_LIMIT_GLOBAL_IP')),
     };
+    this.ipv6PrefixBits = config.get('RATE_LIMIT_IPV6_PREFIX');
+  }
+
+  /** The identity per-IP rules count a client address as: `ip:<IPv4 address>` or `ip:<IPv6 network>/<bits>`. */
+  ipIdentity(ip: string): string {
+    return `ip:${rateLimitedNetwork(ip, this.ipv6PrefixBits)}`;
   }
 
   /** Counts one request against each check's rule for its identity, in one round trip. Throws when Redis cannot answer. */

@@ -51,14 +51,19 @@ describe('evaluateScan', () => {
     ]);
   });
 
-  it('reports accounts, users, actors and rate-limit keys; an ip: key names its address', () => {
+  it('reports accounts, users, actors and rate-limit keys; an ip: key names its address, an IPv6 network none', () => {
     const findings = evaluateScan(
       {
         ...empty,
         failedLoginsByAccount: [{ key: 'acct-1', count: 5 }],
         permissionDenialsByUser: [{ key: 'user-1', count: 60 }],
         decryptFailuresByActor: [{ key: 'svc', count: 10 }],
-        rateLimitViolationsByKey: [{ key: 'ip:192.0.2.44', count: 5 }, { key: 'user:u-9', count: 15 }],
+        rateLimitViolationsByKey: [
+          { key: 'ip:192.0.2.44', count: 5 },
+          { key: 'user:u-9', count: 15 },
+          { key: 'ip:::ffff:192.0.2.45', count: 15 },
+          { key: 'ip:2001:db8:1:2::/64', count: 15 },
+        ],
       },
       thresholds,
     );
@@ -68,7 +73,10 @@ describe('evaluateScan', () => {
       ['decrypt_failures_per_actor', 'svc', null, 'medium'],
       ['rate_limit_violations_per_key', 'ip:192.0.2.44', '192.0.2.44', 'medium'],
       ['rate_limit_violations_per_key', 'user:u-9', null, 'high'],
+      ['rate_limit_violations_per_key', 'ip:::ffff:192.0.2.45', '::ffff:192.0.2.45', 'high'],
+      // Reported, but not an address the blocklist can hold: no auto-ban.
+      ['rate_limit_violations_per_key', 'ip:2001:db8:1:2::/64', null, 'high'],
     ]);
-    expect(countByCheck(findings)).toEqual({ login_attempts: 1, failed_operations: 2, rate_limit_violations: 2 });
+    expect(countByCheck(findings)).toEqual({ login_attempts: 1, failed_operations: 2, rate_limit_violations: 4 });
   });
 });

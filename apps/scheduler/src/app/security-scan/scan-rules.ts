@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { ScanCheck, ScanFindingView, ScanRule } from '@warden/contracts';
 
 export interface ScanThresholds {
@@ -62,9 +63,10 @@ export function evaluateScan(evidence: ScanEvidence, thresholds: ScanThresholds)
 
   counted('failed_operations', 'permission_denials_per_user', 'user', evidence.permissionDenialsByUser, thresholds.permissionDenialsPerUser, none);
   counted('failed_operations', 'decrypt_failures_per_actor', 'actor', evidence.decryptFailuresByActor, thresholds.decryptFailuresPerActor, none);
-  // Rate-limit keys are `ip:<address>` or `user:<id>` (see the gateway's rate limiter).
+  // Rate-limit keys are `ip:<address>`, `ip:<IPv6 network>/<bits>` or `user:<id>` (see the gateway's rate
+  // limiter). Only an address is an IP to ban: the blocklist holds addresses, not networks.
   counted('rate_limit_violations', 'rate_limit_violations_per_key', 'rate_limit_key', evidence.rateLimitViolationsByKey, thresholds.rateLimitViolationsPerKey, (key) =>
-    key.startsWith('ip:') ? key.slice(3) : null,
+    key.startsWith('ip:') && isIP(key.slice(3)) !== 0 ? key.slice(3) : null,
   );
   return findings;
 }
