@@ -311,13 +311,13 @@ describe('Discord login and sessions through the gateway', () => {
       const bearer = { authorization: `Bearer ${login.token}` };
       const port = new URL(gateway).port;
       // Gateway 1 listens on '::': the same process sees these as two client addresses.
-      expect((await me(`http://127.0.0.1:${port}`, bearer)).status).toBe(200); // validated and cached for 5 s
+      const first = await me(`http://127.0.0.1:${port}`, bearer); // validated and cached for 5 s
+      expect(first.status).toBe(200);
+      const sessionId = ((await readJson(first)) as { session: { id: string } }).session.id;
       expect((await me(`http://[::1]:${port}`, bearer)).status).toBe(200);
-      const events = await pollUntil(auditEvents, {
-        timeoutMs: 5_000,
-        accept: (e) => e.some((x) => x.action === 'SECURITY_SESSION_IP_CHANGED' && x.actorId === login.user.id && x.details['ip'] === '::1'),
-      });
-      const change = events.find((x) => x.action === 'SECURITY_SESSION_IP_CHANGED' && x.actorId === login.user.id && x.details['ip'] === '::1')!;
+      const fromNewAddress = (x: { action: string; details: Record<string, unknown> }) => x.action === 'SECURITY_SESSION_IP_CHANGED' && x.details['sessionId'] === sessionId && x.details['ip'] === '::1';
+      const events = await pollUntil(auditEvents, { timeoutMs: 5_000, accept: (e) => e.some(fromNewAddress) });
+      const change = events.find(fromNewAddress)!;
       expect(change.details).toMatchObject({ previousIp: expect.stringMatching(/127\.0\.0\.1$/), policy: 'record', action: 'recorded' });
     });
 

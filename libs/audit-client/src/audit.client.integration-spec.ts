@@ -69,6 +69,9 @@ describe('AuditClient publishing to JetStream', () => {
     // The audit service validates every event against this schema and drops the ones that fail it.
     const { subject: _subject, msgId: _msgId, ...body } = stored!;
     expect(SecurityEvent.safeParse(body).success).toBe(true);
+    // An explicit value that is no IP gives way to the request's own address.
+    const fallback = await RequestContext.run({ requestId: 'req-3', clientIp: '203.0.113.10' }, () => client().logSecurityEvent('PERMISSION_DENIED', 'user-2', {}, { ip: '2001:db8::/64' }));
+    expect((await storedEvents()).find((e) => e['id'] === fallback.id)).toMatchObject({ requestId: 'req-3', ip: '203.0.113.10' });
   });
 
   it('stores a republished event id once (Nats-Msg-Id de-duplication)', async () => {

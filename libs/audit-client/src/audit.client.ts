@@ -85,7 +85,7 @@ export class AuditClient implements OnModuleInit {
       source: this.options.source,
       requestId: scope?.requestId ?? null,
       // Only an IP address: anything else (a forged forwarding header) would make the event unstorable.
-      ip: acceptClientIp(context.ip ?? scope?.clientIp) ?? null,
+      ip: acceptClientIp(context.ip) ?? acceptClientIp(scope?.clientIp) ?? null,
     };
     if (this.pending.size >= (this.options.maxPending ?? 100_000)) {
       this.logger.error({ eventId: event.id, action: event.action, requestId: event.requestId }, 'audit backlog full; event dropped');

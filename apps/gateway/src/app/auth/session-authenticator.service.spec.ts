@@ -105,6 +105,29 @@ describe('SessionAuthenticator', () => {
     expect(t.asked).toHaveLength(2);
   });
 
+  it('uses, but does not cache, a validation asked before a NATS reconnect', async () => {
+    const t = setUp();
+    const pending = t.sessions.validate(TOKEN, scopeFrom('192.0.2.1'));
+    // The connection drops and comes back while auth is answering: a revocation may have been missed.
+    t.reconnect();
+    t.answers[0]!();
+    expect(await pending).toEqual(SESSION);
+    await t.validate();
+    expect(t.asked).toHaveLength(2);
+  });
+
+  it('caches nothing in flight when a revocation storm makes it forget revoked ids early', async () => {
+    const t = setUp();
+    t.revoke(Array.from({ length: 100_000 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`));
+    const pending = t.sessions.validate(TOKEN, scopeFrom('192.0.2.1'));
+    // The memory is full: the oldest id is dropped within its reply window.
+    t.revoke(['ffffffff-0000-4000-8000-000000000000']);
+    t.answers[0]!();
+    expect(await pending).toEqual(SESSION);
+    await t.validate();
+    expect(t.asked).toHaveLength(2);
+  });
+
   it('asks every time when the TTL is 0, and refuses an oversized token without asking', async () => {
     const t = setUp(0);
     await t.validate();

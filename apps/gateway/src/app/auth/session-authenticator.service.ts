@@ -32,7 +32,8 @@ type RequestWithValidation = { [VALIDATION]?: { token: string; result: Promise<S
  * - a validation answered before a revocation but arriving after its broadcast (the reply and the
  *   broadcast come over different connections) is refused, not cached: revoked ids are remembered for
  *   longer than any request can be in flight;
- * - a NATS reconnect (broadcasts may have been missed) forgets every cached validation.
+ * - a NATS reconnect (broadcasts may have been missed) forgets every cached validation, and a reply
+ *   asked before it is used once but not cached (the generation counter).
  */
 @Injectable()
 export class SessionAuthenticator implements OnModuleInit {
@@ -42,6 +43,8 @@ export class SessionAuthenticator implements OnModuleInit {
   private readonly revoked = new Map<string, number>();
   private readonly ttlMs: number;
   private readonly revokedMemoryMs: number;
+  /** Bumped whenever revocations may have been missed: a reply asked in an earlier generation is not cached. */
+  private generation = 0;
 
   constructor(
     private readonly rpc: ScopedRpcClient,
@@ -57,10 +60,7 @@ export class SessionAuthenticator implements OnModuleInit {
 
   onModuleInit(): void {
     this.broadcast.subscribe(SessionRevoked, ({ sessionIds }) => this.revokedNow(sessionIds));
-    this.natsState.onReconnect(() => {
-      this.cache.clear();
-      this.keyBySession.clear();
-    });
+    this.natsState.onReconnect(() => this.forgetAll());
   }
 
   /**
@@ -97,9 +97,10 @@ export class SessionAuthenticator implements OnModuleInit {
   }
 
   private async ask(key: string, token: string, scope: HttpRequestScope, now: number): Promise<Session> {
+    const generation = this.generation;
     const session = await this.rpc.request(scope, AuthSessionValidate, { token, ip: scope.clientIp });
     if (this.revoked.has(session.sessionId)) throw new WardenRpcError(ErrorCode.UNAUTHORIZED, 'session revoked');
-    if (this.ttlMs > 0) {
+    if (this.ttlMs > 0 && generation === this.generation) {
       const until = Math.min(now + this.ttlMs, Date.parse(session.expiresAt));
       if (this.cache.size >= MAX_CACHED) {
         const oldest = this.cache.keys().next().value;
@@ -115,6 +116,8 @@ export class SessionAuthenticator implements OnModuleInit {
     const now = Date.now();
     for (const [sessionId, forgetAt] of this.revoked) {
       if (forgetAt > now && this.revoked.size < MAX_REVOKED_REMEMBERED) break;
+      // Forgotten before its reply window closed (a revocation storm): no reply in flight may be cached.
+      if (forgetAt > now) this.forgetAll();
       this.revoked.delete(sessionId);
     }
     for (const sessionId of sessionIds) {
@@ -122,6 +125,12 @@ export class SessionAuthenticator implements OnModuleInit {
       this.revoked.delete(sessionId);
       this.revoked.set(sessionId, now + this.revokedMemoryMs);
     }
+  }
+
+  private forgetAll(): void {
+    this.cache.clear();
+    this.keyBySession.clear();
+    this.generation += 1;
   }
 
   private evict(key: string, entry: CacheEntry): void {

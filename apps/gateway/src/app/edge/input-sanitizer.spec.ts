@@ -1,4 +1,7 @@
-import { escapeHtml, escapeStrings } from './input-sanitizer';
+import { z } from 'zod';
+import { ValidBody } from '../validation/valid-input.decorators';
+import { escapeHtml, escapeStrings, SanitizePolicy } from './input-sanitizer';
+import { routeConfigOf } from './route-config';
 
 describe('escapeStrings', () => {
   it('HTML-escapes the five characters in every string, at any depth, losslessly', () => {
@@ -26,5 +29,24 @@ describe('escapeStrings', () => {
 
   it('escapes nothing else', () => {
     expect(escapeHtml('plain text; 100% fine / ok = yes')).toBe('plain text; 100% fine / ok = yes');
+  });
+});
+
+describe('SanitizePolicy', () => {
+  @SanitizePolicy('none')
+  class Routes {
+    @SanitizePolicy('escape')
+    own(@ValidBody(z.object({ text: z.string() })) _body: unknown) {
+      return undefined;
+    }
+
+    inherited() {
+      return undefined;
+    }
+  }
+
+  it("applies a controller's policy to its routes without one, and never over a route's own", () => {
+    expect(routeConfigOf(Routes.prototype.inherited)).toEqual({ sanitize: 'none' });
+    expect(routeConfigOf(Routes.prototype.own)).toEqual({ sanitize: 'escape', takesBody: true });
   });
 });

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { addRouteConfig, WardenRouteConfig } from './route-config';
+import { addRouteConfig, routeConfigOf, WardenRouteConfig } from './route-config';
 import { routeOf } from './route-of';
 
 export type SanitizePolicyName = NonNullable<WardenRouteConfig['sanitize']>;
@@ -7,7 +7,7 @@ export type SanitizePolicyName = NonNullable<WardenRouteConfig['sanitize']>;
 /**
  * Declares how a route's input is sanitized: `escape` (the default) HTML-escapes & < > " ' in every
  * string of body, query and params — lossless, nothing stripped; `none` for opaque fields (plaintext,
- * ciphertext, OAuth code and state). On a controller it applies to each of its routes. SQL injection is
+ * ciphertext, OAuth code and state). On a controller it applies to each of its routes that declares none. SQL injection is
  * not the sanitizer's job: every query is parameterized.
  *
  * The policy travels in the Fastify route config and is applied by a Fastify hook rather than a Nest
@@ -19,10 +19,12 @@ export function SanitizePolicy(policy: SanitizePolicyName): ClassDecorator & Met
       addRouteConfig(descriptor.value as object, { sanitize: policy });
       return descriptor;
     }
+    // A class decorator runs after its methods': a route's own policy stays, as a method beats its class in Nest.
     const prototype = (target as { prototype: object }).prototype;
     for (const name of Object.getOwnPropertyNames(prototype)) {
       const method = Object.getOwnPropertyDescriptor(prototype, name);
-      if (name !== 'constructor' && typeof method?.value === 'function') addRouteConfig(method.value as object, { sanitize: policy });
+      if (name === 'constructor' || typeof method?.value !== 'function') continue;
+      if (routeConfigOf(method.value as object).sanitize === undefined) addRouteConfig(method.value as object, { sanitize: policy });
     }
     return undefined;
   }) as ClassDecorator & MethodDecorator;

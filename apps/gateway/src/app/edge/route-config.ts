@@ -15,6 +15,10 @@ export interface WardenRouteConfig {
  * decorators each own one part of it and may stand on the method, its parameters or its class.
  */
 export function addRouteConfig(handler: object, part: WardenRouteConfig): void {
-  const current = (Reflect.getMetadata(FASTIFY_ROUTE_CONFIG_METADATA, handler) as WardenRouteConfig | undefined) ?? {};
-  Reflect.defineMetadata(FASTIFY_ROUTE_CONFIG_METADATA, { ...current, ...part }, handler);
+  Reflect.defineMetadata(FASTIFY_ROUTE_CONFIG_METADATA, { ...routeConfigOf(handler), ...part }, handler);
+}
+
+/** What a handler's decorators have declared so far. */
+export function routeConfigOf(handler: object): WardenRouteConfig {
+  return (Reflect.getMetadata(FASTIFY_ROUTE_CONFIG_METADATA, handler) as WardenRouteConfig | undefined) ?? {};
 }
