@@ -427,8 +427,9 @@ describe('gateway edge', () => {
         expect(sample(metrics, 'warden_http_request_duration_seconds_count', { method: 'GET', route: '/auth/me', status: '504' })).toBe(1);
         expect(sample(metrics, 'warden_nats_request_duration_seconds_count', { subject: 'auth.login.start', outcome: 'SERVICE_UNAVAILABLE' })).toBe(1);
         expect(sample(metrics, 'warden_nats_request_duration_seconds_count', { subject: 'auth.session.validate', outcome: 'TIMEOUT' })).toBe(1);
-        // The timed-out validation took the request timeout, and no less.
-        expect(sample(metrics, 'warden_nats_request_duration_seconds_sum', { subject: 'auth.session.validate', outcome: 'TIMEOUT' })).toBeGreaterThanOrEqual(0.3);
+        // The timed-out validation took the request timeout (300 ms; a timer may fire a fraction of a
+        // millisecond early against the high-resolution clock the histogram reads, seen once: 299.96 ms).
+        expect(sample(metrics, 'warden_nats_request_duration_seconds_sum', { subject: 'auth.session.validate', outcome: 'TIMEOUT' })).toBeGreaterThanOrEqual(0.295);
         expect(sample(metrics, 'warden_rate_limit_decisions_total', { rule: 'login', outcome: 'allowed' })).toBe(1);
         expect(sample(metrics, 'warden_rate_limit_decisions_total', { rule: 'anonymous', outcome: 'allowed' })).toBe(1);
         // The two routed requests; a 404 reaches no guard (it costs no Redis or NATS call), probes are never limited.
