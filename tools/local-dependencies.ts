@@ -78,6 +78,26 @@ export async function ensureDatabase(url: string): Promise<boolean> {
   }
 }
 
+/**
+ * Which of the tables holding data sealed by a master key have rows: `crypto.kek_check` (KMS_MASTER_KEY
+ * wrapped the data keys) and `audit.checkpoints` (AUDIT_CHECKPOINT_KEY signed them).
+ */
+export async function sealedTablesWithData(url: string): Promise<Array<'crypto.kek_check' | 'audit.checkpoints'>> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const held: Array<'crypto.kek_check' | 'audit.checkpoints'> = [];
+    for (const table of ['crypto.kek_check', 'audit.checkpoints'] as const) {
+      const exists = await client.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [table]);
+      // The name is one of the two constants above, never input.
+      if (exists.rows[0]?.found && ((await client.query(`SELECT 1 FROM ${table} LIMIT 1`)).rowCount ?? 0) > 0) held.push(table);
+    }
+    return held;
+  } finally {
+    await client.end();
+  }
+}
+
 function redact(url: string): string {
   const parsed = new URL(url);
   if (parsed.password) parsed.password = '***';

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { checkLocalDependencies, ensureDatabase, START_HINTS } from './local-dependencies';
+import { checkLocalDependencies, ensureDatabase, sealedTablesWithData, START_HINTS } from './local-dependencies';
 
 const ROOT = join(__dirname, '..');
 const APPS = ['auth', 'authz', 'crypto', 'audit', 'scheduler', 'gateway'] as const;
@@ -41,6 +41,7 @@ async function main(): Promise<void> {
     fail(`Warden needs Postgres, Redis and NATS (JetStream) running:\n${lines.join('\n')}`);
   }
   if (await ensureDatabase(urls.postgres)) say(`created database ${new URL(urls.postgres).pathname.slice(1)}`);
+  if (!production) await refuseLostDevelopmentKeys(env, urls.postgres);
 
   if (env['WARDEN_SKIP_BUILD'] !== '1') {
     say('building the six apps…');
@@ -129,6 +130,34 @@ async function main(): Promise<void> {
   say(`Warden is up in ${((Date.now() - started) / 1000).toFixed(1)} s: ${gateway.replace('127.0.0.1', 'localhost')} (login: /auth/discord, readiness: /readyz). Ctrl-C stops it.`);
 }
 
+const DEVELOPMENT_KEYS = [
+  { variable: 'KMS_MASTER_KEY', fileName: 'dev-kms-master-key', sealedTable: 'crypto.kek_check' },
+  { variable: 'AUDIT_CHECKPOINT_KEY', fileName: 'dev-audit-checkpoint-key', sealedTable: 'audit.checkpoints' },
+] as const;
+
+/**
+ * A development key is generated when .warden/ lacks it; if the database already holds data sealed by an
+ * earlier one (another checkout's .warden/, or a deleted one), a new key could never open it: crypto
+ * would refuse to start on the key check. Say so before anything starts, and what to do.
+ */
+async function refuseLostDevelopmentKeys(env: Record<string, string>, databaseUrl: string): Promise<void> {
+  const missing = DEVELOPMENT_KEYS.filter((key) => !env[key.variable] && !existsSync(join(ROOT, '.warden', key.fileName)));
+  if (missing.length === 0) return;
+  const held = await sealedTablesWithData(databaseUrl);
+  const lost = missing.filter((key) => (held as readonly string[]).includes(key.sealedTable));
+  if (lost.length === 0) return;
+  const database = new URL(databaseUrl).pathname.slice(1);
+  fail(
+    [
+      `the database ${database} holds data sealed by a development ${lost.map((k) => k.variable).join(' and ')} that this checkout does not have`,
+      `(${lost.map((k) => `.warden/${k.fileName}`).join(', ')} missing: made by another checkout, or deleted). Either`,
+      `  - copy .warden/ here from the checkout that ran npm start before, or set ${lost.map((k) => k.variable).join(' and ')}; or`,
+      `  - start from empty local data, losing every local user, session, key and audit event: drop the database`,
+      `    (e.g. psql -h 127.0.0.1 -U postgres -c 'DROP DATABASE "${database}"') and run npm start again.`,
+    ].join('\n'),
+  );
+}
+
 /**
  * Production needs KMS_MASTER_KEY and AUDIT_CHECKPOINT_KEY; locally development keys are generated once
  * and kept in .warden/ (git-ignored), with a warning.
@@ -147,7 +176,7 @@ function withDevelopmentKeys(env: Record<string, string>, production: boolean): 
     }
     return { ...current, [variable]: readFileSync(file, 'utf8').trim() };
   };
-  return withKey('AUDIT_CHECKPOINT_KEY', 'dev-audit-checkpoint-key', withKey('KMS_MASTER_KEY', 'dev-kms-master-key', env));
+  return DEVELOPMENT_KEYS.reduce((current, key) => withKey(key.variable, key.fileName, current), env);
 }
 
 main().catch((error: unknown) => fail(`start failed: ${(error as Error).message}`));
