@@ -8,7 +8,7 @@ import { SERVICE_NODE_FLAGS } from '@warden/config';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { checkLocalDependencies, ensureDatabase, sealedTablesWithData, START_HINTS } from './local-dependencies';
 
@@ -130,6 +130,8 @@ async function main(): Promise<void> {
   say(`Warden is up in ${((Date.now() - started) / 1000).toFixed(1)} s: ${gateway.replace('127.0.0.1', 'localhost')} (login: /auth/discord, readiness: /readyz). Ctrl-C stops it.`);
 }
 
+const developmentKeyFile = (fileName: string) => join(ROOT, '.warden', fileName);
+
 const DEVELOPMENT_KEYS = [
   { variable: 'KMS_MASTER_KEY', fileName: 'dev-kms-master-key', sealedTable: 'crypto.kek_check' },
   { variable: 'AUDIT_CHECKPOINT_KEY', fileName: 'dev-audit-checkpoint-key', sealedTable: 'audit.checkpoints' },
@@ -141,10 +143,10 @@ const DEVELOPMENT_KEYS = [
  * would refuse to start on the key check. Say so before anything starts, and what to do.
  */
 async function refuseLostDevelopmentKeys(env: Record<string, string>, databaseUrl: string): Promise<void> {
-  const missing = DEVELOPMENT_KEYS.filter((key) => !env[key.variable] && !existsSync(join(ROOT, '.warden', key.fileName)));
+  const missing = DEVELOPMENT_KEYS.filter((key) => !env[key.variable] && !existsSync(developmentKeyFile(key.fileName)));
   if (missing.length === 0) return;
   const held = await sealedTablesWithData(databaseUrl);
-  const lost = missing.filter((key) => (held as readonly string[]).includes(key.sealedTable));
+  const lost = missing.filter((key) => held.includes(key.sealedTable));
   if (lost.length === 0) return;
   const database = new URL(databaseUrl).pathname.slice(1);
   fail(
@@ -166,10 +168,9 @@ function withDevelopmentKeys(env: Record<string, string>, production: boolean): 
   if (production) return env;
   const withKey = (variable: string, fileName: string, current: Record<string, string>) => {
     if (current[variable]) return current;
-    const dir = join(ROOT, '.warden');
-    const file = join(dir, fileName);
+    const file = developmentKeyFile(fileName);
     if (!existsSync(file)) {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
       writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
       chmodSync(file, 0o600);
       say(`WARNING: generated a DEVELOPMENT ${variable} in ${file}. Never use it in production; set ${variable} there.`);

@@ -39,11 +39,20 @@ function setUp(ttlMs = 2_000) {
     if (answers.length > before) answers[answers.length - 1]!();
     return pending;
   };
+  /** Starts a validation, lets `meanwhile` happen while auth is answering, then answers it. */
+  const validateAcross = (meanwhile: () => void) => {
+    const before = answers.length;
+    const pending = sessions.validate(TOKEN, scopeFrom('192.0.2.1'));
+    meanwhile();
+    answers[before]!();
+    return pending;
+  };
   return {
     sessions,
     asked,
     answers,
     validate,
+    validateAcross,
     revoke: (sessionIds: string[]) => onRevoked({ userId: SESSION.userId, sessionIds }),
     reconnect: () => onReconnect(),
   };
@@ -79,9 +88,7 @@ describe('SessionAuthenticator', () => {
 
   it('refuses, and never caches, a validation that was in flight when its revocation arrived', async () => {
     const t = setUp();
-    const pending = t.sessions.validate(TOKEN, scopeFrom('192.0.2.1'));
-    t.revoke([SESSION.sessionId]);
-    t.answers[0]!();
+    const pending = t.validateAcross(() => t.revoke([SESSION.sessionId]));
     await expect(pending).rejects.toMatchObject({ code: ErrorCode.UNAUTHORIZED, message: 'session revoked' });
     await expect(t.validate()).rejects.toMatchObject({ code: ErrorCode.UNAUTHORIZED });
     expect(t.asked).toHaveLength(2);
@@ -89,9 +96,7 @@ describe('SessionAuthenticator', () => {
 
   it("is not confused by another session's revocation", async () => {
     const t = setUp();
-    const pending = t.sessions.validate(TOKEN, scopeFrom('192.0.2.1'));
-    t.revoke(['00000000-0000-4000-8000-000000000000']);
-    t.answers[0]!();
+    const pending = t.validateAcross(() => t.revoke(['00000000-0000-4000-8000-000000000000']));
     expect(await pending).toEqual(SESSION);
     await t.validate();
     expect(t.asked).toHaveLength(1);
@@ -107,10 +112,8 @@ describe('SessionAuthenticator', () => {
 
   it('uses, but does not cache, a validation asked before a NATS reconnect', async () => {
     const t = setUp();
-    const pending = t.sessions.validate(TOKEN, scopeFrom('192.0.2.1'));
     // The connection drops and comes back while auth is answering: a revocation may have been missed.
-    t.reconnect();
-    t.answers[0]!();
+    const pending = t.validateAcross(() => t.reconnect());
     expect(await pending).toEqual(SESSION);
     await t.validate();
     expect(t.asked).toHaveLength(2);
@@ -119,10 +122,8 @@ describe('SessionAuthenticator', () => {
   it('caches nothing in flight when a revocation storm makes it forget revoked ids early', async () => {
     const t = setUp();
     t.revoke(Array.from({ length: 100_000 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`));
-    const pending = t.sessions.validate(TOKEN, scopeFrom('192.0.2.1'));
     // The memory is full: the oldest id is dropped within its reply window.
-    t.revoke(['ffffffff-0000-4000-8000-000000000000']);
-    t.answers[0]!();
+    const pending = t.validateAcross(() => t.revoke(['ffffffff-0000-4000-8000-000000000000']));
     expect(await pending).toEqual(SESSION);
     await t.validate();
     expect(t.asked).toHaveLength(2);

@@ -33,10 +33,10 @@ function hasAnyKey(value: object): boolean {
   return false;
 }
 
-/** 400 listing the undeclared input, in the shape the validation pipe uses. */
-function undeclaredInput(value: unknown, root: string): BadRequestException {
-  const issues = NOTHING.safeParse(value);
-  return new BadRequestException({ message: 'validation failed', fields: issues.success ? [] : describeIssues(issues.error, root) });
+/** A 400 listing input a route does not declare, in the shape the validation pipe uses; none for an empty object. */
+function undeclaredInput(value: unknown, root: string): BadRequestException | undefined {
+  const parsed = NOTHING.safeParse(value);
+  return parsed.success ? undefined : new BadRequestException({ message: 'validation failed', fields: describeIssues(parsed.error, root) });
 }
 
 /**
@@ -56,7 +56,6 @@ export function installBodyShapeCheck(fastify: FastifyInstance): void {
     if (type !== 'application/json') return done(new UnsupportedMediaTypeException('request bodies must be application/json'));
     const problem = checkBodyShape(request.body);
     if (problem) return done(new BadRequestException(problem));
-    if (!declared?.takesBody && !NOTHING.safeParse(request.body).success) return done(undeclaredInput(request.body, '(body)'));
-    done();
+    done(declared?.takesBody ? undefined : undeclaredInput(request.body, '(body)'));
   });
 }
